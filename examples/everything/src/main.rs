@@ -1,0 +1,3 @@
+//! The conformance "everything" server (not implemented yet).
+
+fn main() {}

@@ -1,0 +1,4 @@
+//! Build remote MCP servers.
+//!
+//! Not implemented yet: this crate is a skeleton.
+#![doc(test(attr(deny(warnings))))]
