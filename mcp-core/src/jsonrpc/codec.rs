@@ -378,3 +378,7 @@ impl<'de> Visitor<'de> for KeySeed {
         Ok(Cow::Owned(v))
     }
 }
+
+#[cfg(test)]
+#[path = "codec_tests.rs"]
+mod tests;
