@@ -121,6 +121,10 @@ impl Principal {
             AuthMethod::Gateway => "gateway",
             AuthMethod::Other(s) => s,
         };
-        format!("{method}\u{1f}{}\u{1f}{}", self.tenant.as_deref().unwrap_or(""), self.subject)
+        format!(
+            "{method}\u{1f}{}\u{1f}{}",
+            self.tenant.as_deref().unwrap_or(""),
+            self.subject
+        )
     }
 }

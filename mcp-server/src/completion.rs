@@ -66,7 +66,10 @@ impl IntoCompletion for Vec<String> {
 
 impl IntoCompletion for Vec<&str> {
     fn into_completion(self) -> Result<Value, HandlerError> {
-        self.into_iter().map(str::to_owned).collect::<Vec<_>>().into_completion()
+        self.into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .into_completion()
     }
 }
 

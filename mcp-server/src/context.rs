@@ -19,8 +19,8 @@ use std::sync::Arc;
 use mcp_core::auth::Principal;
 use mcp_core::jsonrpc::{Message, Notification, RequestId};
 use mcp_core::protocol::{
-    ClientCapabilities, LoggingLevel, LoggingMessageParams, NotificationParams, ProgressParams, ProgressToken,
-    ProtocolVersion, RequestMeta,
+    ClientCapabilities, LoggingLevel, LoggingMessageParams, NotificationParams, ProgressParams,
+    ProgressToken, ProtocolVersion, RequestMeta,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -94,6 +94,11 @@ impl RequestContext {
     /// address, TLS information).
     pub fn extensions(&self) -> &http::Extensions {
         &self.extensions
+    }
+
+    /// The answers to input requests and the state carried from the previous round.
+    pub fn input(&self) -> &Input {
+        &self.input
     }
 
     /// Application state of type `T`, if registered.
@@ -257,7 +262,9 @@ impl Progress {
     /// Reports `progress` (of `total`, if known), with an optional message. Returns whether
     /// the notification was sent.
     pub fn report(&self, progress: f64, total: Option<f64>, message: Option<&str>) -> bool {
-        let Some(token) = &self.token else { return false };
+        let Some(token) = &self.token else {
+            return false;
+        };
         {
             let mut last = self.last.lock().expect("progress lock poisoned");
             if last.is_some_and(|l| progress <= l) || !progress.is_finite() {
@@ -306,7 +313,9 @@ impl Logger {
         if !self.enabled(level) {
             return false;
         }
-        let Ok(data) = serde_json::to_value(data) else { return false };
+        let Ok(data) = serde_json::to_value(data) else {
+            return false;
+        };
         let mut params = LoggingMessageParams::new(level, data);
         params.logger.clone_from(&self.name);
         self.sink.send(notification(&params))

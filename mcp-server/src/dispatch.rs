@@ -5,9 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mcp_core::auth::Principal;
-use mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Notification, Request, RequestId, Response, decode_params};
+use mcp_core::jsonrpc::{
+    ErrorCode, ErrorObject, Message, Notification, Request, RequestId, Response, decode_params,
+};
 use mcp_core::protocol::{
-    self as p, CancelledParams, ClientCapabilities, InitializeParams, ProtocolVersion, RequestMeta, methods,
+    self as p, CancelledParams, ClientCapabilities, InitializeParams, ProtocolVersion, RequestMeta,
+    methods,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -97,7 +100,9 @@ struct Peek {
 }
 
 fn peek_meta(params: Option<&RawValue>) -> Option<Map<String, Value>> {
-    params.and_then(|raw| serde_json::from_str::<Peek>(raw.get()).ok()).and_then(|p| p.meta)
+    params
+        .and_then(|raw| serde_json::from_str::<Peek>(raw.get()).ok())
+        .and_then(|p| p.meta)
 }
 
 pub(crate) fn invalid(message: impl Into<String>) -> ErrorObject {
@@ -109,7 +114,8 @@ impl Server {
     /// capabilities.
     pub(crate) fn is_modern(request: &Request) -> bool {
         peek_meta(request.params.as_deref()).is_some_and(|m| {
-            m.contains_key(p::meta::PROTOCOL_VERSION_KEY) || m.contains_key(p::meta::CLIENT_CAPABILITIES_KEY)
+            m.contains_key(p::meta::PROTOCOL_VERSION_KEY)
+                || m.contains_key(p::meta::CLIENT_CAPABILITIES_KEY)
         })
     }
 
@@ -117,31 +123,43 @@ impl Server {
     pub(crate) fn era(&self, request: &Request, hint: bool) -> Result<Era, ErrorObject> {
         let meta = peek_meta(request.params.as_deref());
         let marked = meta.as_ref().is_some_and(|m| {
-            m.contains_key(p::meta::PROTOCOL_VERSION_KEY) || m.contains_key(p::meta::CLIENT_CAPABILITIES_KEY)
+            m.contains_key(p::meta::PROTOCOL_VERSION_KEY)
+                || m.contains_key(p::meta::CLIENT_CAPABILITIES_KEY)
         });
         if !marked && !hint {
             return Ok(Era::Legacy);
         }
         let meta = meta.unwrap_or_default();
         let Some(requested) = meta.get(p::meta::PROTOCOL_VERSION_KEY) else {
-            return Err(invalid(format!("missing _meta[\"{}\"]", p::meta::PROTOCOL_VERSION_KEY)));
+            return Err(invalid(format!(
+                "missing _meta[\"{}\"]",
+                p::meta::PROTOCOL_VERSION_KEY
+            )));
         };
         let Some(requested) = requested.as_str() else {
-            return Err(invalid(format!("_meta[\"{}\"] must be a string", p::meta::PROTOCOL_VERSION_KEY)));
+            return Err(invalid(format!(
+                "_meta[\"{}\"] must be a string",
+                p::meta::PROTOCOL_VERSION_KEY
+            )));
         };
         if self.modern_version(requested).is_none() {
             return Err(self.unsupported_version(requested));
         }
         if !meta.contains_key(p::meta::CLIENT_CAPABILITIES_KEY) {
-            return Err(invalid(format!("missing _meta[\"{}\"]", p::meta::CLIENT_CAPABILITIES_KEY)));
+            return Err(invalid(format!(
+                "missing _meta[\"{}\"]",
+                p::meta::CLIENT_CAPABILITIES_KEY
+            )));
         }
-        let parsed = RequestMeta::from_meta(&meta).map_err(|e| invalid(format!("invalid _meta: {e}")))?;
+        let parsed =
+            RequestMeta::from_meta(&meta).map_err(|e| invalid(format!("invalid _meta: {e}")))?;
         Ok(Era::Modern(Box::new(parsed)))
     }
 
     /// The served modern revision named `requested`, if any.
     pub(crate) fn modern_version(&self, requested: &str) -> Option<ProtocolVersion> {
-        ProtocolVersion::parse(requested).filter(|v| v.is_modern() && self.inner.versions.contains(v))
+        ProtocolVersion::parse(requested)
+            .filter(|v| v.is_modern() && self.inner.versions.contains(v))
     }
 
     /// The modern revisions served, as strings.
@@ -156,8 +174,11 @@ impl Server {
 
     /// -32022 naming what is served and what was asked for.
     pub(crate) fn unsupported_version(&self, requested: &str) -> ErrorObject {
-        ErrorObject::new(ErrorCode::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
-            .with_data(json!({ "supported": self.modern_versions(), "requested": requested }))
+        ErrorObject::new(
+            ErrorCode::UNSUPPORTED_PROTOCOL_VERSION,
+            "Unsupported protocol version",
+        )
+        .with_data(json!({ "supported": self.modern_versions(), "requested": requested }))
     }
 
     /// Serves one request. `None` when it was cancelled: nothing is sent for it.
@@ -208,7 +229,9 @@ impl Server {
         };
         let params = request.params.as_deref();
         match request.method.as_str() {
-            methods::SERVER_DISCOVER => self.finish(&base, to_value(&self.discover()), Some(self.inner.list_ttl)),
+            methods::SERVER_DISCOVER => {
+                self.finish(&base, to_value(&self.discover()), Some(self.inner.list_ttl))
+            }
             methods::SUBSCRIPTIONS_LISTEN => self.listen(&base, params).await,
             method => self.route(&base, method, params).await,
         }
@@ -248,15 +271,19 @@ impl Server {
         if let Some(s) = &session {
             if s.principal_key != principal.binding_key() {
                 // Transports check this before dispatch; this is the last line of defence.
-                return Some(Err(ErrorObject::new(ErrorCode::INVALID_REQUEST, "session not found")));
+                return Some(Err(ErrorObject::new(
+                    ErrorCode::INVALID_REQUEST,
+                    "session not found",
+                )));
             }
         }
         let meta = peek_meta(request.params.as_deref())
             .map(|m| RequestMeta::from_meta(&m).unwrap_or_default())
             .unwrap_or_default();
-        let capabilities = session
-            .as_ref()
-            .map_or_else(|| Arc::new(ClientCapabilities::default()), |s| Arc::clone(&s.capabilities));
+        let capabilities = session.as_ref().map_or_else(
+            || Arc::new(ClientCapabilities::default()),
+            |s| Arc::clone(&s.capabilities),
+        );
         let log_level = match (&session, self.inner.logging) {
             (Some(s), true) => LogLevelSource::Session(Arc::clone(s)),
             _ => LogLevelSource::Off,
@@ -286,7 +313,9 @@ impl Server {
                 }
                 Some(Ok(empty()))
             }
-            methods::RESOURCES_SUBSCRIBE | methods::RESOURCES_UNSUBSCRIBE if self.inner.subscriptions => {
+            methods::RESOURCES_SUBSCRIBE | methods::RESOURCES_UNSUBSCRIBE
+                if self.inner.subscriptions =>
+            {
                 let uri = match decode_params::<p::SubscribeParams>(params) {
                     Ok(p) => p.uri,
                     Err(e) => return Some(Err(e.to_error_object())),
@@ -322,7 +351,9 @@ impl Server {
             methods::RESOURCES_READ if has_resources => self.read_resource(base, params).await,
             methods::PROMPTS_LIST if has_prompts => self.list_prompts(base, params),
             methods::PROMPTS_GET if has_prompts => self.get_prompt(base, params).await,
-            methods::COMPLETION_COMPLETE if self.has_completions() => self.complete(base, params).await,
+            methods::COMPLETION_COMPLETE if self.has_completions() => {
+                self.complete(base, params).await
+            }
             other => Some(Err(ErrorObject::method_not_found(other))),
         }
     }
@@ -378,8 +409,11 @@ impl Server {
         request: &Request,
         principal: &Principal,
     ) -> Result<(Box<RawValue>, Arc<Session>), ErrorObject> {
-        let params: InitializeParams = decode_params(request.params.as_deref()).map_err(|e| e.to_error_object())?;
-        let Some(version) = ProtocolVersion::negotiate(&params.protocol_version, &self.inner.versions) else {
+        let params: InitializeParams =
+            decode_params(request.params.as_deref()).map_err(|e| e.to_error_object())?;
+        let Some(version) =
+            ProtocolVersion::negotiate(&params.protocol_version, &self.inner.versions)
+        else {
             let supported: Vec<&str> = self.inner.versions.iter().map(|v| v.as_str()).collect();
             return Err(ErrorObject::new(
                 ErrorCode::INVALID_PARAMS,
@@ -416,7 +450,11 @@ impl Server {
     }
 
     /// Handles a notification from the client.
-    pub(crate) fn notification(&self, notification: &Notification, session: Option<&Session>) -> Effect {
+    pub(crate) fn notification(
+        &self,
+        notification: &Notification,
+        session: Option<&Session>,
+    ) -> Effect {
         match notification.method.as_str() {
             methods::NOTIFICATION_INITIALIZED => {
                 if let Some(s) = session {
@@ -424,12 +462,15 @@ impl Server {
                 }
                 Effect::None
             }
-            methods::NOTIFICATION_CANCELLED => match decode_params::<CancelledParams>(notification.params.as_deref()) {
-                Ok(CancelledParams {
-                    request_id: Some(id), ..
-                }) => Effect::Cancel(id),
-                _ => Effect::None,
-            },
+            methods::NOTIFICATION_CANCELLED => {
+                match decode_params::<CancelledParams>(notification.params.as_deref()) {
+                    Ok(CancelledParams {
+                        request_id: Some(id),
+                        ..
+                    }) => Effect::Cancel(id),
+                    _ => Effect::None,
+                }
+            }
             other => {
                 tracing::trace!(method = other, "notification ignored");
                 Effect::None
@@ -442,7 +483,8 @@ impl Server {
     pub(crate) fn finish(&self, base: &Base, mut value: Value, cache: Option<Duration>) -> Reply {
         if let Value::Object(map) = &mut value {
             if base.modern {
-                map.entry("resultType").or_insert_with(|| Value::String("complete".into()));
+                map.entry("resultType")
+                    .or_insert_with(|| Value::String("complete".into()));
                 if let Some(ttl) = cache {
                     map.insert("ttlMs".into(), json!(ttl_ms(ttl)));
                     map.insert("cacheScope".into(), to_value(&self.inner.cache_scope));
@@ -484,17 +526,26 @@ impl Server {
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 };
-                let Some(session) = weak.upgrade() else { return };
+                let Some(session) = weak.upgrade() else {
+                    return;
+                };
                 if !session.is_initialized() {
                     continue;
                 }
                 let (method, params) = match change {
-                    Change::Tools if list_changed => (methods::NOTIFICATION_TOOLS_LIST_CHANGED, None),
-                    Change::Prompts if list_changed => (methods::NOTIFICATION_PROMPTS_LIST_CHANGED, None),
-                    Change::Resources if list_changed => (methods::NOTIFICATION_RESOURCES_LIST_CHANGED, None),
-                    Change::Resource(uri) if session.is_subscribed(&uri) => {
-                        (methods::NOTIFICATION_RESOURCES_UPDATED, Some(raw(&json!({ "uri": uri }))))
+                    Change::Tools if list_changed => {
+                        (methods::NOTIFICATION_TOOLS_LIST_CHANGED, None)
                     }
+                    Change::Prompts if list_changed => {
+                        (methods::NOTIFICATION_PROMPTS_LIST_CHANGED, None)
+                    }
+                    Change::Resources if list_changed => {
+                        (methods::NOTIFICATION_RESOURCES_LIST_CHANGED, None)
+                    }
+                    Change::Resource(uri) if session.is_subscribed(&uri) => (
+                        methods::NOTIFICATION_RESOURCES_UPDATED,
+                        Some(raw(&json!({ "uri": uri }))),
+                    ),
                     _ => continue,
                 };
                 session.send_unrelated(Message::Notification(Notification::new(method, params)));

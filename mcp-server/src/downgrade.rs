@@ -80,10 +80,17 @@ pub(crate) fn content(blocks: &mut [Value], v: ProtocolVersion) {
 
 fn content_block(block: &mut Value, v: ProtocolVersion) {
     let Value::Object(map) = block else { return };
-    let kind = map.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let kind = map
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     match kind.as_str() {
         "audio" if !v.supports_audio() => {
-            let mime = map.get("mimeType").and_then(Value::as_str).unwrap_or("audio");
+            let mime = map
+                .get("mimeType")
+                .and_then(Value::as_str)
+                .unwrap_or("audio");
             *block = json!({"type": "text", "text": format!("[{mime} audio omitted: not supported by protocol {v}]")});
             return;
         }
@@ -113,7 +120,11 @@ fn content_block(block: &mut Value, v: ProtocolVersion) {
 
 /// A `tools/call` result. `object_schema` tells whether the tool's declared output schema
 /// has an object root (a non-object one was wrapped in the listing, so the content is too).
-pub(crate) fn call_tool_result(result: &mut Map<String, Value>, v: ProtocolVersion, object_schema: bool) {
+pub(crate) fn call_tool_result(
+    result: &mut Map<String, Value>,
+    v: ProtocolVersion,
+    object_schema: bool,
+) {
     if let Some(Value::Array(blocks)) = result.get_mut("content") {
         content(blocks, v);
     }
@@ -176,7 +187,9 @@ mod tests {
         assert_eq!(blocks[1]["type"], "text");
         assert!(blocks[2]["annotations"].get("lastModified").is_none());
 
-        let mut modern = vec![json!({"type": "resource_link", "uri": "file:///a", "name": "a", "title": "A", "icons": []})];
+        let mut modern = vec![
+            json!({"type": "resource_link", "uri": "file:///a", "name": "a", "title": "A", "icons": []}),
+        ];
         content(&mut modern, ProtocolVersion::V2025_06_18);
         assert_eq!(modern[0]["title"], "A");
         assert!(modern[0].get("icons").is_none());
@@ -185,15 +198,26 @@ mod tests {
     #[test]
     fn structured_output_is_wrapped_for_legacy() {
         let mut def = json!({"name": "t", "inputSchema": {"type": "object"}, "outputSchema": {"type": "array"}});
-        tool(def.as_object_mut().expect("object"), ProtocolVersion::V2025_11_25);
+        tool(
+            def.as_object_mut().expect("object"),
+            ProtocolVersion::V2025_11_25,
+        );
         assert_eq!(def["outputSchema"]["properties"]["result"]["type"], "array");
 
         let mut r = json!({"content": [], "structuredContent": [1, 2]});
-        call_tool_result(r.as_object_mut().expect("object"), ProtocolVersion::V2025_11_25, false);
+        call_tool_result(
+            r.as_object_mut().expect("object"),
+            ProtocolVersion::V2025_11_25,
+            false,
+        );
         assert_eq!(r["structuredContent"], json!({"result": [1, 2]}));
 
         let mut r = json!({"content": [], "structuredContent": {"a": 1}});
-        call_tool_result(r.as_object_mut().expect("object"), ProtocolVersion::V2025_03_26, true);
+        call_tool_result(
+            r.as_object_mut().expect("object"),
+            ProtocolVersion::V2025_03_26,
+            true,
+        );
         assert!(r.get("structuredContent").is_none());
     }
 }

@@ -123,7 +123,9 @@ impl ToolError {
 impl fmt::Debug for ToolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ToolErrorKind::Tool { message, .. } => f.debug_tuple("ToolError::Tool").field(message).finish(),
+            ToolErrorKind::Tool { message, .. } => {
+                f.debug_tuple("ToolError::Tool").field(message).finish()
+            }
             ToolErrorKind::Internal(e) => f.debug_tuple("ToolError::Internal").field(e).finish(),
             ToolErrorKind::Input(i) => f.debug_tuple("ToolError::InputRequired").field(i).finish(),
             ToolErrorKind::Protocol(e) => f.debug_tuple("ToolError::Protocol").field(e).finish(),
@@ -163,7 +165,10 @@ impl From<InputError> for ToolError {
     fn from(e: InputError) -> Self {
         match e {
             InputError::Required(i) => i.into(),
-            InputError::Client(e) => Self::new(format!("the client could not complete the request: {}", e.message)),
+            InputError::Client(e) => Self::new(format!(
+                "the client could not complete the request: {}",
+                e.message
+            )),
             InputError::Invalid(e) => Self::protocol(e),
         }
     }
@@ -226,11 +231,23 @@ impl HandlerError {
 impl fmt::Debug for HandlerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            HandlerErrorKind::NotFound(u) => f.debug_tuple("HandlerError::NotFound").field(u).finish(),
-            HandlerErrorKind::InvalidParams(m) => f.debug_tuple("HandlerError::InvalidParams").field(m).finish(),
-            HandlerErrorKind::Internal(e) => f.debug_tuple("HandlerError::Internal").field(e).finish(),
-            HandlerErrorKind::Input(i) => f.debug_tuple("HandlerError::InputRequired").field(i).finish(),
-            HandlerErrorKind::Protocol(e) => f.debug_tuple("HandlerError::Protocol").field(e).finish(),
+            HandlerErrorKind::NotFound(u) => {
+                f.debug_tuple("HandlerError::NotFound").field(u).finish()
+            }
+            HandlerErrorKind::InvalidParams(m) => f
+                .debug_tuple("HandlerError::InvalidParams")
+                .field(m)
+                .finish(),
+            HandlerErrorKind::Internal(e) => {
+                f.debug_tuple("HandlerError::Internal").field(e).finish()
+            }
+            HandlerErrorKind::Input(i) => f
+                .debug_tuple("HandlerError::InputRequired")
+                .field(i)
+                .finish(),
+            HandlerErrorKind::Protocol(e) => {
+                f.debug_tuple("HandlerError::Protocol").field(e).finish()
+            }
         }
     }
 }
@@ -352,7 +369,11 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self.inner.kind {
-            Kind::Io => self.inner.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static)),
+            Kind::Io => self
+                .inner
+                .source
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Kind::Config => None,
         }
     }

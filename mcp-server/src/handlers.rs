@@ -11,7 +11,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures::FutureExt as _;
 use mcp_core::jsonrpc::{ErrorCode, ErrorObject, decode_params};
 use mcp_core::protocol::{
-    self as p, CallToolResult, CompletionReference, InputRequest, InputResponses, SubscriptionFilter, methods,
+    self as p, CallToolResult, CompletionReference, InputRequest, InputResponses,
+    SubscriptionFilter, methods,
 };
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
@@ -56,14 +57,20 @@ fn correlation_id() -> String {
 pub(crate) fn internal(source: &dyn std::fmt::Display) -> ErrorObject {
     let id = correlation_id();
     tracing::error!(correlation_id = %id, error = %source, "handler failed");
-    ErrorObject::new(ErrorCode::INTERNAL_ERROR, format!("internal error (correlation id {id})"))
-        .with_data(json!({ "correlationId": id }))
+    ErrorObject::new(
+        ErrorCode::INTERNAL_ERROR,
+        format!("internal error (correlation id {id})"),
+    )
+    .with_data(json!({ "correlationId": id }))
 }
 
 impl Failure {
     fn from_tool(e: ToolError) -> Self {
         match e.kind {
-            ToolErrorKind::Tool { message, structured } => {
+            ToolErrorKind::Tool {
+                message,
+                structured,
+            } => {
                 let mut r = CallToolResult::error(message);
                 r.structured_content = structured;
                 Self::Tool(r)
@@ -87,7 +94,8 @@ impl Failure {
 
 /// Resource not found, in the code of the request's era, with `data.uri`.
 fn not_found(base: &Base, uri: &str) -> ErrorObject {
-    ErrorObject::new(base.version.resource_not_found_code(), "Resource not found").with_data(json!({ "uri": uri }))
+    ErrorObject::new(base.version.resource_not_found_code(), "Resource not found")
+        .with_data(json!({ "uri": uri }))
 }
 
 fn params<T: serde::de::DeserializeOwned>(raw: Option<&RawValue>) -> Result<T, ErrorObject> {
@@ -104,7 +112,11 @@ macro_rules! try_reply {
 }
 
 impl Server {
-    fn page<'a, T>(&self, items: &'a [T], raw: Option<&RawValue>) -> Result<(&'a [T], Option<String>), ErrorObject> {
+    fn page<'a, T>(
+        &self,
+        items: &'a [T],
+        raw: Option<&RawValue>,
+    ) -> Result<(&'a [T], Option<String>), ErrorObject> {
         let params: p::PaginatedParams = params(raw)?;
         let start = match params.cursor.as_deref() {
             None => 0,
@@ -149,17 +161,38 @@ impl Server {
 
     pub(crate) fn list_tools(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
-        self.list(base, raw, &self.inner.tools, "tools", |t| to_value(&t.def), |m| downgrade::tool(m, v))
+        self.list(
+            base,
+            raw,
+            &self.inner.tools,
+            "tools",
+            |t| to_value(&t.def),
+            |m| downgrade::tool(m, v),
+        )
     }
 
     pub(crate) fn list_prompts(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
-        self.list(base, raw, &self.inner.prompts, "prompts", |e| to_value(&e.def), |m| named(m, v))
+        self.list(
+            base,
+            raw,
+            &self.inner.prompts,
+            "prompts",
+            |e| to_value(&e.def),
+            |m| named(m, v),
+        )
     }
 
     pub(crate) fn list_resources(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
-        self.list(base, raw, &self.inner.resources, "resources", |e| to_value(&e.def), |m| named(m, v))
+        self.list(
+            base,
+            raw,
+            &self.inner.resources,
+            "resources",
+            |e| to_value(&e.def),
+            |m| named(m, v),
+        )
     }
 
     pub(crate) fn list_templates(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
@@ -196,14 +229,33 @@ impl Server {
                 })
                 .collect();
             if !errors.is_empty() {
-                let result = CallToolResult::error(format!("invalid arguments: {}", errors.join("; ")));
+                let result =
+                    CallToolResult::error(format!("invalid arguments: {}", errors.join("; ")));
                 return self.finish(base, to_value(&result), None);
             }
-            let Value::Object(arguments) = instance else { unreachable!("constructed as an object") };
-            return self.run_tool(base, entry, params.name, arguments, params.input_responses, params.request_state).await;
+            let Value::Object(arguments) = instance else {
+                unreachable!("constructed as an object")
+            };
+            return self
+                .run_tool(
+                    base,
+                    entry,
+                    params.name,
+                    arguments,
+                    params.input_responses,
+                    params.request_state,
+                )
+                .await;
         }
-        self.run_tool(base, entry, params.name, arguments, params.input_responses, params.request_state)
-            .await
+        self.run_tool(
+            base,
+            entry,
+            params.name,
+            arguments,
+            params.input_responses,
+            params.request_state,
+        )
+        .await
     }
 
     async fn run_tool(
@@ -218,7 +270,9 @@ impl Server {
         let name_value = Value::String(name);
         let args_value = Value::Object(arguments);
         let digest = digest(&[&name_value, &args_value]);
-        let Value::Object(arguments) = args_value else { unreachable!("constructed as an object") };
+        let Value::Object(arguments) = args_value else {
+            unreachable!("constructed as an object")
+        };
         let handler = Arc::clone(&entry.handler);
         let step = self
             .drive(base, methods::TOOLS_CALL, &digest, responses, state, |cx| {
@@ -240,15 +294,24 @@ impl Server {
         };
         if let (Some(validator), Some(structured)) = (&entry.output, &result.structured_content) {
             if result.is_error != Some(true) && !validator.is_valid(structured) {
-                let errors: Vec<String> = validator.iter_errors(structured).take(3).map(|e| e.to_string()).collect();
+                let errors: Vec<String> = validator
+                    .iter_errors(structured)
+                    .take(3)
+                    .map(|e| e.to_string())
+                    .collect();
                 return Some(Err(internal(&format!(
                     "tool output does not match its outputSchema: {}",
                     errors.join("; ")
                 ))));
             }
         }
-        if entry.output.is_some() && result.structured_content.is_none() && result.is_error != Some(true) {
-            return Some(Err(internal(&"tool declares an outputSchema but returned no structuredContent")));
+        if entry.output.is_some()
+            && result.structured_content.is_none()
+            && result.is_error != Some(true)
+        {
+            return Some(Err(internal(
+                &"tool declares an outputSchema but returned no structuredContent",
+            )));
         }
         let mut value = to_value(&result);
         if !base.modern {
@@ -270,24 +333,40 @@ impl Server {
             return Some(Err(invalid(format!("Unknown prompt: {}", params.name))));
         };
         let entry = &self.inner.prompts[index];
-        let arguments: HashMap<String, String> = params.arguments.unwrap_or_default().into_iter().collect();
+        let arguments: HashMap<String, String> =
+            params.arguments.unwrap_or_default().into_iter().collect();
         for arg in entry.def.arguments.iter().flatten() {
             if arg.required == Some(true) && !arguments.contains_key(&arg.name) {
-                return Some(Err(invalid(format!("missing required argument `{}`", arg.name))));
+                return Some(Err(invalid(format!(
+                    "missing required argument `{}`",
+                    arg.name
+                ))));
             }
         }
         let digest = digest(&[&Value::String(params.name.clone()), &to_value(&arguments)]);
         let handler = Arc::clone(&entry.handler);
         let step = self
-            .drive(base, methods::PROMPTS_GET, &digest, params.input_responses, params.request_state, |cx| {
-                let handler = Arc::clone(&handler);
-                let call = PromptCall {
-                    arguments: arguments.clone(),
-                    cx,
-                };
-                let base = base.clone();
-                async move { handler.get(call).await.map_err(|e| Failure::from_handler(e, &base)) }
-            })
+            .drive(
+                base,
+                methods::PROMPTS_GET,
+                &digest,
+                params.input_responses,
+                params.request_state,
+                |cx| {
+                    let handler = Arc::clone(&handler);
+                    let call = PromptCall {
+                        arguments: arguments.clone(),
+                        cx,
+                    };
+                    let base = base.clone();
+                    async move {
+                        handler
+                            .get(call)
+                            .await
+                            .map_err(|e| Failure::from_handler(e, &base))
+                    }
+                },
+            )
             .await;
         match step {
             Step::Done(result) => {
@@ -324,16 +403,28 @@ impl Server {
         };
         let digest = digest(&[&Value::String(uri.clone())]);
         let step = self
-            .drive(base, methods::RESOURCES_READ, &digest, params.input_responses, params.request_state, |cx| {
-                let handler = Arc::clone(&handler);
-                let call = ResourceCall {
-                    uri: uri.clone(),
-                    variables: variables.clone(),
-                    cx,
-                };
-                let base = base.clone();
-                async move { handler.read(call).await.map_err(|e| Failure::from_handler(e, &base)) }
-            })
+            .drive(
+                base,
+                methods::RESOURCES_READ,
+                &digest,
+                params.input_responses,
+                params.request_state,
+                |cx| {
+                    let handler = Arc::clone(&handler);
+                    let call = ResourceCall {
+                        uri: uri.clone(),
+                        variables: variables.clone(),
+                        cx,
+                    };
+                    let base = base.clone();
+                    async move {
+                        handler
+                            .read(call)
+                            .await
+                            .map_err(|e| Failure::from_handler(e, &base))
+                    }
+                },
+            )
             .await;
         match step {
             Step::Done(result) => {
@@ -379,10 +470,17 @@ impl Server {
                 Key::prompt(&r.name, &params.argument.name)
             }
             CompletionReference::Resource(r) => {
-                if !self.inner.templates.iter().any(|t| t.def.uri_template == r.uri)
+                if !self
+                    .inner
+                    .templates
+                    .iter()
+                    .any(|t| t.def.uri_template == r.uri)
                     && !self.inner.resource_index.contains_key(&r.uri)
                 {
-                    return Some(Err(invalid(format!("Unknown resource template: {}", r.uri))));
+                    return Some(Err(invalid(format!(
+                        "Unknown resource template: {}",
+                        r.uri
+                    ))));
                 }
                 Key::resource(&r.uri, &params.argument.name)
             }
@@ -406,7 +504,9 @@ impl Server {
                     None => return None,
                     Some(Ok(v)) => v,
                     Some(Err(Failure::Error(e))) => return Some(Err(e)),
-                    Some(Err(_)) => return Some(Err(internal(&"completion handler asked for input"))),
+                    Some(Err(_)) => {
+                        return Some(Err(internal(&"completion handler asked for input")));
+                    }
                 }
             }
         };
@@ -530,7 +630,9 @@ impl Server {
             return match guarded(run(base.context(self, input)), base).await {
                 None => Step::Cancelled,
                 Some(Ok(t)) => Step::Done(t),
-                Some(Err(Failure::Input(required))) => self.input_required_result(base, &binding, required),
+                Some(Err(Failure::Input(required))) => {
+                    self.input_required_result(base, &binding, required)
+                }
                 Some(Err(other)) => Step::Failed(other),
             };
         }
@@ -568,7 +670,9 @@ impl Server {
             let asks = required.requests.iter().map(|(key, request)| {
                 let params = request_params(request, base.version);
                 async move {
-                    let answer = session.request(&base.sink, request.method(), &params, timeout).await;
+                    let answer = session
+                        .request(&base.sink, request.method(), &params, timeout)
+                        .await;
                     (key.clone(), answer)
                 }
             });
@@ -583,9 +687,16 @@ impl Server {
         Step::Failed(Failure::Error(internal(&"too many input rounds")))
     }
 
-    fn input_required_result<T>(&self, base: &Base, binding: &Binding<'_>, required: InputRequired) -> Step<T> {
+    fn input_required_result<T>(
+        &self,
+        base: &Base,
+        binding: &Binding<'_>,
+        required: InputRequired,
+    ) -> Step<T> {
         if required.requests.is_empty() && required.state.is_none() {
-            return Step::Failed(Failure::Error(internal(&"handler asked for input without naming any")));
+            return Step::Failed(Failure::Error(internal(
+                &"handler asked for input without naming any",
+            )));
         }
         if let Some(missing) = required.missing_capabilities(&base.capabilities) {
             return Step::Failed(Failure::Error(
@@ -620,7 +731,9 @@ fn request_params(request: &InputRequest, version: p::ProtocolVersion) -> Value 
         InputRequest::Roots(p) => to_value(p),
         _ => Value::Object(Map::new()),
     };
-    if let (InputRequest::Elicitation(p::ElicitRequestParams::Url(_)), Value::Object(m)) = (request, &mut params) {
+    if let (InputRequest::Elicitation(p::ElicitRequestParams::Url(_)), Value::Object(m)) =
+        (request, &mut params)
+    {
         // 2025-11-25 URL elicitation requires an id; the modern revision dropped it.
         if version.supports_url_elicitation() && !m.contains_key("elicitationId") {
             m.insert("elicitationId".into(), Value::String(correlation_id()));
@@ -630,7 +743,10 @@ fn request_params(request: &InputRequest, version: p::ProtocolVersion) -> Value 
 }
 
 fn tagged(method: &str, params: Value) -> mcp_core::jsonrpc::Message {
-    mcp_core::jsonrpc::Message::Notification(mcp_core::jsonrpc::Notification::new(method, Some(raw(&params))))
+    mcp_core::jsonrpc::Message::Notification(mcp_core::jsonrpc::Notification::new(
+        method,
+        Some(raw(&params)),
+    ))
 }
 
 /// Runs a handler future, stopping at cancellation and turning a panic into -32603.
@@ -669,4 +785,3 @@ impl From<HandlerError> for Failure {
         }
     }
 }
-

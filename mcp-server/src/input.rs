@@ -35,8 +35,8 @@ use std::sync::Arc;
 
 use mcp_core::jsonrpc::{ErrorCode, ErrorObject};
 use mcp_core::protocol::{
-    ClientCapabilities, CreateMessageParams, CreateMessageResult, ElicitRequestParams, ElicitResult, InputRequest,
-    ListRootsParams, ListRootsResult,
+    ClientCapabilities, CreateMessageParams, CreateMessageResult, ElicitRequestParams,
+    ElicitResult, InputRequest, ListRootsParams, ListRootsResult,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -58,13 +58,15 @@ impl InputRequired {
 
     /// Asks the user, through the client, to fill in a form or visit a URL.
     pub fn elicit(mut self, key: impl Into<String>, params: ElicitRequestParams) -> Self {
-        self.requests.push((key.into(), InputRequest::Elicitation(params)));
+        self.requests
+            .push((key.into(), InputRequest::Elicitation(params)));
         self
     }
 
     /// Asks the client's model for a completion.
     pub fn sample(mut self, key: impl Into<String>, params: CreateMessageParams) -> Self {
-        self.requests.push((key.into(), InputRequest::Sampling(params)));
+        self.requests
+            .push((key.into(), InputRequest::Sampling(params)));
         self
     }
 
@@ -116,7 +118,9 @@ impl InputRequired {
                 InputRequest::Sampling(p) => {
                     if !caps.supports_sampling() {
                         missing.insert("sampling".into(), serde_json::json!({}));
-                    } else if (p.tools.is_some() || p.tool_choice.is_some()) && !caps.supports_sampling_tools() {
+                    } else if (p.tools.is_some() || p.tool_choice.is_some())
+                        && !caps.supports_sampling_tools()
+                    {
                         missing.insert("sampling".into(), serde_json::json!({ "tools": {} }));
                     }
                 }
@@ -197,7 +201,11 @@ impl Input {
     ///
     /// [`InputError::Required`] when the answer is missing, [`InputError::Invalid`] when it
     /// is not an `ElicitResult`, [`InputError::Client`] when the client failed the request.
-    pub fn elicit(&self, key: &str, params: ElicitRequestParams) -> Result<ElicitResult, InputError> {
+    pub fn elicit(
+        &self,
+        key: &str,
+        params: ElicitRequestParams,
+    ) -> Result<ElicitResult, InputError> {
         self.answer(key, || InputRequired::new().elicit(key, params))
     }
 
@@ -206,7 +214,11 @@ impl Input {
     /// # Errors
     ///
     /// As [`Input::elicit`].
-    pub fn sample(&self, key: &str, params: CreateMessageParams) -> Result<CreateMessageResult, InputError> {
+    pub fn sample(
+        &self,
+        key: &str,
+        params: CreateMessageParams,
+    ) -> Result<CreateMessageResult, InputError> {
         self.answer(key, || InputRequired::new().sample(key, params))
     }
 
@@ -219,7 +231,11 @@ impl Input {
         self.answer(key, || InputRequired::new().list_roots(key))
     }
 
-    fn answer<T: DeserializeOwned>(&self, key: &str, ask: impl FnOnce() -> InputRequired) -> Result<T, InputError> {
+    fn answer<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        ask: impl FnOnce() -> InputRequired,
+    ) -> Result<T, InputError> {
         match self.responses.get(key) {
             None => Err(InputError::Required(ask())),
             Some(Err(e)) => Err(InputError::Client(e.clone())),

@@ -82,7 +82,9 @@ pub mod tool;
 pub mod testing;
 
 pub use completion::{CompletionRequest, IntoCompletion, MAX_VALUES as MAX_COMPLETION_VALUES};
-pub use context::{CancellationToken, FromContext, Logger, Progress, Rejection, RequestContext, State};
+pub use context::{
+    CancellationToken, FromContext, Logger, Progress, Rejection, RequestContext, State,
+};
 pub use error::{Error, HandlerError, ToolError};
 pub use input::{Input, InputRequired};
 pub use mcp_core::auth::Principal;

@@ -5,7 +5,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use mcp_core::protocol::{ContentBlock, GetPromptResult, Prompt as PromptDef, PromptMessage, Role, TextContent};
+use mcp_core::protocol::{
+    ContentBlock, GetPromptResult, Prompt as PromptDef, PromptMessage, Role, TextContent,
+};
 
 use crate::context::RequestContext;
 use crate::error::HandlerError;
@@ -19,7 +21,10 @@ pub trait Prompt: Send + Sync + 'static {
     fn definition(&self) -> PromptDef;
 
     /// Renders the prompt.
-    fn get(&self, call: PromptCall) -> impl Future<Output = Result<GetPromptResult, HandlerError>> + Send;
+    fn get(
+        &self,
+        call: PromptCall,
+    ) -> impl Future<Output = Result<GetPromptResult, HandlerError>> + Send;
 }
 
 /// One `prompts/get`: its arguments and the request context.
@@ -51,8 +56,9 @@ impl PromptCall {
     {
         self.argument(name)
             .map(|v| {
-                v.parse::<T>()
-                    .map_err(|e| HandlerError::invalid_params(format!("invalid argument `{name}`: {e}")))
+                v.parse::<T>().map_err(|e| {
+                    HandlerError::invalid_params(format!("invalid argument `{name}`: {e}"))
+                })
             })
             .transpose()
     }

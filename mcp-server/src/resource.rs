@@ -19,7 +19,10 @@ pub trait Resource: Send + Sync + 'static {
     fn definition(&self) -> ResourceDef;
 
     /// Reads the resource.
-    fn read(&self, call: ResourceCall) -> impl Future<Output = Result<ReadResourceResult, HandlerError>> + Send;
+    fn read(
+        &self,
+        call: ResourceCall,
+    ) -> impl Future<Output = Result<ReadResourceResult, HandlerError>> + Send;
 }
 
 /// A family of resources named by an RFC 6570 URI template (`file:///{path}`).
@@ -32,7 +35,10 @@ pub trait ResourceTemplate: Send + Sync + 'static {
     fn definition(&self) -> TemplateDef;
 
     /// Reads the resource the URI names.
-    fn read(&self, call: ResourceCall) -> impl Future<Output = Result<ReadResourceResult, HandlerError>> + Send;
+    fn read(
+        &self,
+        call: ResourceCall,
+    ) -> impl Future<Output = Result<ReadResourceResult, HandlerError>> + Send;
 }
 
 /// One `resources/read`: the URI, the template variables (for templates) and the context.
@@ -192,7 +198,10 @@ impl UriTemplate {
                 None => return Err(TemplateError(format!("empty expression in {template:?}"))),
             };
             let names: Vec<String> = names.split(',').map(str::to_owned).collect();
-            if names.iter().any(|n| n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+            if names
+                .iter()
+                .any(|n| n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            {
                 return Err(TemplateError(format!("unsupported expression {{{expr}}}")));
             }
             parts.push(match (op, names.len()) {
@@ -234,7 +243,9 @@ fn match_parts(parts: &[Part], input: &str, vars: &mut HashMap<String, String>) 
         return input.is_empty();
     };
     match first {
-        Part::Literal(l) => input.strip_prefix(l.as_str()).is_some_and(|tail| match_parts(rest, tail, vars)),
+        Part::Literal(l) => input
+            .strip_prefix(l.as_str())
+            .is_some_and(|tail| match_parts(rest, tail, vars)),
         Part::Query(names) => {
             // Query parameters end the template in practice; match the rest as `?a=1&b=2`.
             let Some(query) = input.strip_prefix('?') else {
@@ -307,14 +318,19 @@ mod tests {
         let v = t.matches("test://1/x/2").expect("matches");
         assert_eq!((v["a"].as_str(), v["b"].as_str()), ("1", "2"));
         assert!(t.matches("test://1/y/2").is_none());
-        assert!(t.matches("test:///x/2").is_none(), "variables match at least one character");
+        assert!(
+            t.matches("test:///x/2").is_none(),
+            "variables match at least one character"
+        );
 
         let s = UriTemplate::parse("repo://{owner}{/name}").expect("parses");
         let v = s.matches("repo://me/proj").expect("matches");
         assert_eq!(v["name"], "proj");
 
         let q = UriTemplate::parse("search://items{?q,limit}").expect("parses");
-        let v = q.matches("search://items?q=a%20b&limit=3").expect("matches");
+        let v = q
+            .matches("search://items?q=a%20b&limit=3")
+            .expect("matches");
         assert_eq!((v["q"].as_str(), v["limit"].as_str()), ("a b", "3"));
         assert_eq!(q.variables(), ["q", "limit"]);
     }

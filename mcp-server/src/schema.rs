@@ -45,7 +45,8 @@ pub fn input_schema<T: JsonSchema>() -> Map<String, Value> {
         _ => Map::new(),
     };
     map.insert("type".into(), Value::String("object".into()));
-    map.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    map.entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
     map.insert("additionalProperties".into(), Value::Bool(false));
     map
 }

@@ -35,7 +35,14 @@ pub struct StateKeys {
 impl fmt::Debug for StateKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StateKeys")
-            .field("key_ids", &self.keys.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field(
+                "key_ids",
+                &self
+                    .keys
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -76,11 +83,17 @@ impl StateKeys {
     /// Adds an older key that still opens state (for rotation).
     #[must_use]
     pub fn with_previous(mut self, kid: impl Into<String>, key: [u8; 32]) -> Self {
-        self.keys.push((kid.into(), XChaCha20Poly1305::new(&key.into())));
+        self.keys
+            .push((kid.into(), XChaCha20Poly1305::new(&key.into())));
         self
     }
 
-    pub(crate) fn seal(&self, binding: &Binding<'_>, state: Option<&Value>, ttl: Duration) -> String {
+    pub(crate) fn seal(
+        &self,
+        binding: &Binding<'_>,
+        state: Option<&Value>,
+        ttl: Duration,
+    ) -> String {
         let (kid, cipher) = &self.keys[0];
         let payload = Sealed {
             p: binding.principal.to_owned(),
@@ -93,7 +106,13 @@ impl StateKeys {
         let mut nonce = [0u8; 24];
         rand::rng().fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: kid.as_bytes() })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: kid.as_bytes(),
+                },
+            )
             .expect("encryption cannot fail for in-memory buffers");
         let mut blob = nonce.to_vec();
         blob.extend_from_slice(&ct);
@@ -101,7 +120,11 @@ impl StateKeys {
     }
 
     /// Opens sealed state. `Ok(state)` when genuine, fresh and bound to `binding`.
-    pub(crate) fn open(&self, token: &str, binding: &Binding<'_>) -> Result<Option<Value>, &'static str> {
+    pub(crate) fn open(
+        &self,
+        token: &str,
+        binding: &Binding<'_>,
+    ) -> Result<Option<Value>, &'static str> {
         let (kid, body) = token.split_once('.').ok_or("malformed")?;
         let cipher = self
             .keys
@@ -115,13 +138,20 @@ impl StateKeys {
         }
         let (nonce, ct) = blob.split_at(24);
         let plain = cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: kid.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: kid.as_bytes(),
+                },
+            )
             .map_err(|_| "tampered")?;
         let sealed: Sealed = serde_json::from_slice(&plain).map_err(|_| "malformed")?;
         if sealed.e < now_secs() {
             return Err("expired");
         }
-        if sealed.p != binding.principal || sealed.m != binding.method || sealed.d != binding.digest {
+        if sealed.p != binding.principal || sealed.m != binding.method || sealed.d != binding.digest
+        {
             return Err("bound to another request");
         }
         Ok(sealed.s)
@@ -146,7 +176,9 @@ struct Sealed {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// A digest of the salient params of a request (name or URI and arguments), independent of
@@ -199,7 +231,11 @@ mod tests {
     use super::*;
 
     fn binding<'a>(p: &'a str, d: &'a str) -> Binding<'a> {
-        Binding { principal: p, method: "tools/call", digest: d }
+        Binding {
+            principal: p,
+            method: "tools/call",
+            digest: d,
+        }
     }
 
     #[test]
@@ -239,7 +275,11 @@ mod tests {
         let token = old.seal(&b, None, Duration::from_secs(60));
         let rotated = StateKeys::new("new", [9; 32]).with_previous("old", [1; 32]);
         assert_eq!(rotated.open(&token, &b), Ok(None));
-        assert!(rotated.seal(&b, None, Duration::from_secs(60)).starts_with("new."));
+        assert!(
+            rotated
+                .seal(&b, None, Duration::from_secs(60))
+                .starts_with("new.")
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use mcp_core::protocol::{
-    CacheScope, Icon, Implementation, Prompt as PromptDef, ProtocolVersion, Resource as ResourceDef,
-    ResourceTemplate as TemplateDef, Tool as ToolDef,
+    CacheScope, Icon, Implementation, Prompt as PromptDef, ProtocolVersion,
+    Resource as ResourceDef, ResourceTemplate as TemplateDef, Tool as ToolDef,
 };
 use serde_json::Value;
 
@@ -131,7 +131,8 @@ impl Server {
     }
 }
 
-type CompleteFn = Arc<dyn Fn(CompletionRequest) -> BoxFuture<'static, Result<Value, HandlerError>> + Send + Sync>;
+type CompleteFn =
+    Arc<dyn Fn(CompletionRequest) -> BoxFuture<'static, Result<Value, HandlerError>> + Send + Sync>;
 
 /// Builds a [`Server`]. Mandatory data in [`Server::builder`], everything else chained.
 #[must_use]
@@ -160,7 +161,9 @@ pub struct ServerBuilder {
 
 impl std::fmt::Debug for ServerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerBuilder").field("name", &self.info.name).finish_non_exhaustive()
+        f.debug_struct("ServerBuilder")
+            .field("name", &self.info.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -207,7 +210,8 @@ impl ServerBuilder {
     /// Registers a resource template.
     pub fn resource_template<R: ResourceTemplate>(mut self, template: R) -> Self {
         let def = template.definition();
-        self.templates.push((def, Arc::new(TemplateHandler(template))));
+        self.templates
+            .push((def, Arc::new(TemplateHandler(template))));
         self
     }
 
@@ -333,11 +337,17 @@ impl ServerBuilder {
     /// # Panics
     ///
     /// When `versions` is empty.
-    pub fn protocol_versions(mut self, versions: impl IntoIterator<Item = ProtocolVersion>) -> Self {
+    pub fn protocol_versions(
+        mut self,
+        versions: impl IntoIterator<Item = ProtocolVersion>,
+    ) -> Self {
         let mut v: Vec<_> = versions.into_iter().collect();
         v.sort();
         v.dedup();
-        assert!(!v.is_empty(), "a server must serve at least one protocol version");
+        assert!(
+            !v.is_empty(),
+            "a server must serve at least one protocol version"
+        );
         self.versions = v;
         self
     }
@@ -394,7 +404,10 @@ impl ServerBuilder {
         for (def, handler) in self.tools {
             validate_tool_name(&def.name)?;
             if tool_index.insert(def.name.clone(), tools.len()).is_some() {
-                return Err(crate::Error::config(format!("tool `{}` registered twice", def.name)));
+                return Err(crate::Error::config(format!(
+                    "tool `{}` registered twice",
+                    def.name
+                )));
             }
             if def.input_schema.get("type").and_then(Value::as_str) != Some("object") {
                 return Err(crate::Error::config(format!(
@@ -402,8 +415,9 @@ impl ServerBuilder {
                     def.name
                 )));
             }
-            let input = compile(&Value::Object(def.input_schema.clone()))
-                .map_err(|e| crate::Error::config(format!("tool `{}`: invalid input schema: {e}", def.name)))?;
+            let input = compile(&Value::Object(def.input_schema.clone())).map_err(|e| {
+                crate::Error::config(format!("tool `{}`: invalid input schema: {e}", def.name))
+            })?;
             let output = match &def.output_schema {
                 Some(schema) => Some(compile(schema).map_err(|e| {
                     crate::Error::config(format!("tool `{}`: invalid output schema: {e}", def.name))
@@ -421,24 +435,41 @@ impl ServerBuilder {
         let mut resources = Vec::with_capacity(self.resources.len());
         let mut resource_index = HashMap::new();
         for (def, handler) in self.resources {
-            if resource_index.insert(def.uri.clone(), resources.len()).is_some() {
-                return Err(crate::Error::config(format!("resource `{}` registered twice", def.uri)));
+            if resource_index
+                .insert(def.uri.clone(), resources.len())
+                .is_some()
+            {
+                return Err(crate::Error::config(format!(
+                    "resource `{}` registered twice",
+                    def.uri
+                )));
             }
             resources.push(ResourceEntry { def, handler });
         }
 
         let mut templates = Vec::with_capacity(self.templates.len());
         for (def, handler) in self.templates {
-            let template = UriTemplate::parse(&def.uri_template)
-                .map_err(|e| crate::Error::config(format!("resource template `{}`: {e}", def.uri_template)))?;
-            templates.push(TemplateEntry { def, template, handler });
+            let template = UriTemplate::parse(&def.uri_template).map_err(|e| {
+                crate::Error::config(format!("resource template `{}`: {e}", def.uri_template))
+            })?;
+            templates.push(TemplateEntry {
+                def,
+                template,
+                handler,
+            });
         }
 
         let mut prompts = Vec::with_capacity(self.prompts.len());
         let mut prompt_index = HashMap::new();
         for (def, handler) in self.prompts {
-            if prompt_index.insert(def.name.clone(), prompts.len()).is_some() {
-                return Err(crate::Error::config(format!("prompt `{}` registered twice", def.name)));
+            if prompt_index
+                .insert(def.name.clone(), prompts.len())
+                .is_some()
+            {
+                return Err(crate::Error::config(format!(
+                    "prompt `{}` registered twice",
+                    def.name
+                )));
             }
             prompts.push(PromptEntry { def, handler });
         }
@@ -490,7 +521,9 @@ fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
 fn validate_tool_name(name: &str) -> Result<(), crate::Error> {
     let ok = !name.is_empty()
         && name.len() <= 128
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     if ok {
         Ok(())
     } else {

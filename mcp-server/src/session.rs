@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcp_core::jsonrpc::{ErrorCode, ErrorObject, Message, Request, RequestId, Response};
-use mcp_core::protocol::{CancelledParams, ClientCapabilities, Implementation, LoggingLevel, ProtocolVersion};
+use mcp_core::protocol::{
+    CancelledParams, ClientCapabilities, Implementation, LoggingLevel, ProtocolVersion,
+};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -72,15 +74,24 @@ impl Session {
     }
 
     pub(crate) fn subscribe(&self, uri: String) {
-        self.subscriptions.lock().expect("session lock poisoned").insert(uri);
+        self.subscriptions
+            .lock()
+            .expect("session lock poisoned")
+            .insert(uri);
     }
 
     pub(crate) fn unsubscribe(&self, uri: &str) {
-        self.subscriptions.lock().expect("session lock poisoned").remove(uri);
+        self.subscriptions
+            .lock()
+            .expect("session lock poisoned")
+            .remove(uri);
     }
 
     pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
-        self.subscriptions.lock().expect("session lock poisoned").contains(uri)
+        self.subscriptions
+            .lock()
+            .expect("session lock poisoned")
+            .contains(uri)
     }
 
     /// Sets where messages unrelated to any request go (the stdio writer, an HTTP GET stream).
@@ -105,26 +116,49 @@ impl Session {
         params: &Value,
         timeout: Duration,
     ) -> Result<Value, ErrorObject> {
-        let id = RequestId::String(format!("srv-{}", self.next_id.fetch_add(1, Ordering::Relaxed)));
+        let id = RequestId::String(format!(
+            "srv-{}",
+            self.next_id.fetch_add(1, Ordering::Relaxed)
+        ));
         let (tx, rx) = oneshot::channel();
-        self.pending.lock().expect("session lock poisoned").insert(id.clone(), tx);
+        self.pending
+            .lock()
+            .expect("session lock poisoned")
+            .insert(id.clone(), tx);
         let raw = serde_json::value::to_raw_value(params).expect("params serialize");
-        if !sink.send(Message::Request(Request::new(id.clone(), method, Some(raw)))) {
-            self.pending.lock().expect("session lock poisoned").remove(&id);
-            return Err(ErrorObject::internal("no stream is open to send the request to the client"));
+        if !sink.send(Message::Request(Request::new(
+            id.clone(),
+            method,
+            Some(raw),
+        ))) {
+            self.pending
+                .lock()
+                .expect("session lock poisoned")
+                .remove(&id);
+            return Err(ErrorObject::internal(
+                "no stream is open to send the request to the client",
+            ));
         }
         match tokio::time::timeout(timeout, rx).await {
             Ok(Ok(answer)) => answer,
-            Ok(Err(_)) => Err(ErrorObject::internal("the session ended before the client answered")),
+            Ok(Err(_)) => Err(ErrorObject::internal(
+                "the session ended before the client answered",
+            )),
             Err(_) => {
-                self.pending.lock().expect("session lock poisoned").remove(&id);
+                self.pending
+                    .lock()
+                    .expect("session lock poisoned")
+                    .remove(&id);
                 let mut cancelled = CancelledParams::default();
                 cancelled.request_id = Some(id);
                 cancelled.reason = Some("timed out".to_owned());
                 sink.send(notification(&cancelled));
                 Err(ErrorObject::new(
                     ErrorCode::INTERNAL_ERROR,
-                    format!("the client did not answer {method} within {}s", timeout.as_secs()),
+                    format!(
+                        "the client did not answer {method} within {}s",
+                        timeout.as_secs()
+                    ),
                 ))
             }
         }
@@ -133,13 +167,18 @@ impl Session {
     /// Delivers a client's response to the waiting request. Unknown ids are ignored.
     pub(crate) fn complete(&self, response: Response) -> bool {
         let Some(id) = response.id else { return false };
-        let Some(tx) = self.pending.lock().expect("session lock poisoned").remove(&id) else {
+        let Some(tx) = self
+            .pending
+            .lock()
+            .expect("session lock poisoned")
+            .remove(&id)
+        else {
             tracing::debug!(%id, "response for an unknown server request ignored");
             return false;
         };
-        let outcome = response.outcome.map(|raw| {
-            serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null)
-        });
+        let outcome = response
+            .outcome
+            .map(|raw| serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null));
         tx.send(outcome).is_ok()
     }
 }

@@ -47,7 +47,10 @@ impl Sink {
         if *closed {
             return false;
         }
-        self.inner.tx.as_ref().is_some_and(|tx| tx.send(message).is_ok())
+        self.inner
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(message).is_ok())
     }
 
     /// Closes the sink: later sends are dropped.
@@ -62,7 +65,10 @@ impl Sink {
             return false;
         }
         *closed = true;
-        self.inner.tx.as_ref().is_some_and(|tx| tx.send(last).is_ok())
+        self.inner
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(last).is_ok())
     }
 
     pub(crate) fn is_closed(&self) -> bool {

@@ -27,11 +27,11 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::Error;
 use crate::dispatch::{Effect, Incoming};
 use crate::server::Server;
 use crate::session::Session;
 use crate::sink::Sink;
-use crate::Error;
 
 /// The longest line accepted by default: 16 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
@@ -44,7 +44,9 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 #[cfg(feature = "stdio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
 pub async fn serve(server: Server) -> Result<(), Error> {
-    Stdio::new(server).serve(tokio::io::stdin(), tokio::io::stdout()).await
+    Stdio::new(server)
+        .serve(tokio::io::stdin(), tokio::io::stdout())
+        .await
 }
 
 /// Serves `server` on any byte streams with the stdio framing (Unix sockets, TCP, pipes).
@@ -116,7 +118,12 @@ impl Stdio {
 
         // EOF (or a read error): cancel in-flight work, end the session, flush what is queued.
         conn.closed.cancel();
-        let inflight: Vec<_> = conn.inflight.lock().expect("inflight lock").drain().collect();
+        let inflight: Vec<_> = conn
+            .inflight
+            .lock()
+            .expect("inflight lock")
+            .drain()
+            .collect();
         for (_, (token, sink)) in inflight {
             sink.close();
             token.cancel();
@@ -167,7 +174,10 @@ where
             Line::Eof => return Ok(()),
             Line::TooLong => conn.error(
                 None,
-                ErrorObject::new(ErrorCode::PARSE_ERROR, format!("message longer than {max} bytes")),
+                ErrorObject::new(
+                    ErrorCode::PARSE_ERROR,
+                    format!("message longer than {max} bytes"),
+                ),
             ),
             Line::Complete => {
                 let text = trim(&line);
@@ -187,7 +197,11 @@ enum Line {
 
 /// Reads one line into `buf` (without the newline), never buffering more than `max` bytes:
 /// the rest of an overlong line is discarded.
-async fn read_line<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, buf: &mut Vec<u8>, max: usize) -> Result<Line, Error> {
+async fn read_line<R: AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> Result<Line, Error> {
     let mut too_long = false;
     loop {
         let available = reader.fill_buf().await?;
@@ -215,7 +229,11 @@ async fn read_line<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, buf: &mut Ve
         let consumed = done.unwrap_or(available.len());
         reader.consume(consumed);
         if done.is_some() {
-            return Ok(if too_long { Line::TooLong } else { Line::Complete });
+            return Ok(if too_long {
+                Line::TooLong
+            } else {
+                Line::Complete
+            });
         }
     }
 }
@@ -225,8 +243,14 @@ fn memchr(bytes: &[u8]) -> Option<usize> {
 }
 
 fn trim(line: &[u8]) -> &[u8] {
-    let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
-    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = line
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &line[start..end]
 }
 
@@ -235,11 +259,16 @@ fn handle_line(conn: &Arc<Connection>, bytes: &[u8]) {
         Err(e) => conn.error(e.id().cloned(), e.to_error_object()),
         Ok(Decoded::Single(message)) => handle_message(conn, message),
         Ok(Decoded::Batch(items)) => {
-            let batching = conn.session().is_some_and(|s| s.version.supports_batching());
+            let batching = conn
+                .session()
+                .is_some_and(|s| s.version.supports_batching());
             if !batching {
                 conn.error(
                     None,
-                    ErrorObject::new(ErrorCode::INVALID_REQUEST, "batches are not supported by this protocol version"),
+                    ErrorObject::new(
+                        ErrorCode::INVALID_REQUEST,
+                        "batches are not supported by this protocol version",
+                    ),
                 );
                 return;
             }
@@ -248,7 +277,10 @@ fn handle_line(conn: &Arc<Connection>, bytes: &[u8]) {
                 match item {
                     Ok(Message::Request(r)) if r.method == "initialize" => conn.error(
                         Some(r.id),
-                        ErrorObject::new(ErrorCode::INVALID_REQUEST, "initialize must not be part of a batch"),
+                        ErrorObject::new(
+                            ErrorCode::INVALID_REQUEST,
+                            "initialize must not be part of a batch",
+                        ),
                     ),
                     Ok(message) => handle_message(conn, message),
                     Err(e) => conn.error(e.id().cloned(), e.to_error_object()),
@@ -264,7 +296,9 @@ fn handle_message(conn: &Arc<Connection>, message: Message) {
         Message::Notification(n) => {
             let session = conn.session();
             if let Effect::Cancel(id) = conn.server.notification(&n, session.as_deref()) {
-                if let Some((token, sink)) = conn.inflight.lock().expect("inflight lock").remove(&id) {
+                if let Some((token, sink)) =
+                    conn.inflight.lock().expect("inflight lock").remove(&id)
+                {
                     sink.close();
                     token.cancel();
                 }
@@ -302,7 +336,10 @@ fn handle_request(conn: &Arc<Connection>, request: Request) {
             drop(inflight);
             conn.error(
                 Some(id),
-                ErrorObject::new(ErrorCode::INVALID_REQUEST, "a request with this id is already in flight"),
+                ErrorObject::new(
+                    ErrorCode::INVALID_REQUEST,
+                    "a request with this id is already in flight",
+                ),
             );
             return;
         }
@@ -330,7 +367,10 @@ fn handle_request(conn: &Arc<Connection>, request: Request) {
     });
 }
 
-async fn write_loop<W: AsyncWrite + Unpin>(mut rx: mpsc::UnboundedReceiver<Message>, writer: W) -> Result<(), Error> {
+async fn write_loop<W: AsyncWrite + Unpin>(
+    mut rx: mpsc::UnboundedReceiver<Message>,
+    writer: W,
+) -> Result<(), Error> {
     let mut writer = tokio::io::BufWriter::with_capacity(64 * 1024, writer);
     let mut buf = Vec::with_capacity(4096);
     while let Some(message) = rx.recv().await {

@@ -53,7 +53,10 @@ pub trait Tool: Send + Sync + 'static {
     fn definition(&self) -> ToolDef;
 
     /// Runs the tool.
-    fn handle(&self, call: ToolCall) -> impl Future<Output = Result<CallToolResult, ToolError>> + Send;
+    fn handle(
+        &self,
+        call: ToolCall,
+    ) -> impl Future<Output = Result<CallToolResult, ToolError>> + Send;
 }
 
 /// One invocation of a tool: its (schema-validated) arguments and the request context.
@@ -104,7 +107,10 @@ struct MapDeserializer<'a>(&'a JsonObject);
 impl<'de> serde::Deserializer<'de> for MapDeserializer<'de> {
     type Error = serde_json::Error;
 
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         serde::Deserializer::deserialize_any(
             serde::de::value::MapDeserializer::new(self.0.iter().map(|(k, v)| (k.as_str(), v))),
             visitor,
@@ -194,7 +200,9 @@ macro_rules! display_result {
     )*};
 }
 
-display_result!(bool, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+display_result!(
+    bool, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+);
 
 impl<T, E> IntoToolResult for Result<T, E>
 where
@@ -261,7 +269,9 @@ pub struct FnTool<F> {
 
 impl<F> std::fmt::Debug for FnTool<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FnTool").field("name", &self.definition.name).finish_non_exhaustive()
+        f.debug_struct("FnTool")
+            .field("name", &self.definition.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -274,7 +284,10 @@ where
         self.definition.clone()
     }
 
-    fn handle(&self, call: ToolCall) -> impl Future<Output = Result<CallToolResult, ToolError>> + Send {
+    fn handle(
+        &self,
+        call: ToolCall,
+    ) -> impl Future<Output = Result<CallToolResult, ToolError>> + Send {
         (self.f)(call)
     }
 }

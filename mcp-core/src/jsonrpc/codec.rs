@@ -1,24 +1,11 @@
-//! Strict, classified decoding and compact encoding.
-//!
-//! [`decode`] turns bytes into a [`Decoded`] value or a [`DecodeError`] whose
-//! [`Category`](super::Category) is exactly one of:
-//!
-//! | failure | category | code |
-//! | --- | --- | --- |
-//! | not UTF-8, not JSON, trailing bytes, nesting deeper than [`MAX_DEPTH`], a number out of range, a duplicate object key anywhere | `Syntax` | -32700 |
-//! | JSON but not a JSON-RPC message: not an object, `jsonrpc` not `"2.0"`, `id` null or of the wrong type, no `method` and no `result`/`error`, both `result` and `error`, non-structured `params`, an empty batch | `Envelope` | -32600 |
-//! | a valid message whose params do not fit the method ([`decode_params`]) | `Params` | -32602 |
-//!
-//! Duplicate keys are rejected everywhere, never resolved as "last key wins": a JSON text
-//! with duplicate names means different things to different parsers, and a proxy that reads
-//! the first `name` while the server executes the last one is an authorization bypass.
+//! Strict, classified decoding and compact encoding (documented on the parent module).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::message::RawEnvelope;
@@ -48,7 +35,7 @@ pub enum Decoded {
 ///
 /// # Errors
 ///
-/// A [`DecodeError`] of category `Syntax` or `Envelope` (see the [module docs](self)). Failures
+/// A [`DecodeError`] of category `Syntax` or `Envelope` (see the [module docs](crate::jsonrpc)). Failures
 /// of individual batch elements are reported inside [`Decoded::Batch`].
 ///
 /// ```
@@ -104,6 +91,7 @@ pub fn decode_message(bytes: &[u8]) -> Result<Message, DecodeError> {
 /// use serde_json::value::RawValue;
 ///
 /// #[derive(serde::Deserialize)]
+/// #[derive(Debug)]
 /// struct P { name: String }
 ///
 /// let raw = RawValue::from_string(r#"{"name":7}"#.to_owned()).unwrap();
@@ -178,10 +166,14 @@ fn check(bytes: &[u8]) -> Result<&str, DecodeError> {
 /// Pass two: the envelope of one message.
 fn envelope(raw: &RawValue) -> Result<Message, DecodeError> {
     if first_byte(raw.get()) != Some(b'{') {
-        return Err(DecodeError::envelope("a JSON-RPC message must be an object", None));
+        return Err(DecodeError::envelope(
+            "a JSON-RPC message must be an object",
+            None,
+        ));
     }
-    let env: RawEnvelope<'_> = serde_json::from_str(raw.get())
-        .map_err(|e| DecodeError::envelope(format!("invalid message: {}", strip_position(&e)), None))?;
+    let env: RawEnvelope<'_> = serde_json::from_str(raw.get()).map_err(|e| {
+        DecodeError::envelope(format!("invalid message: {}", strip_position(&e)), None)
+    })?;
 
     // Read the id first so that later envelope errors can echo it.
     let id = match env.id {
@@ -243,7 +235,10 @@ fn envelope(raw: &RawValue) -> Result<Message, DecodeError> {
         },
         (None, Some(error)) => {
             if env.id.is_none() {
-                return Err(DecodeError::envelope("an error response needs an id member", None));
+                return Err(DecodeError::envelope(
+                    "an error response needs an id member",
+                    None,
+                ));
             }
             let error = ErrorObject::deserialize(error)
                 .map_err(|_| DecodeError::envelope("invalid error object", id.clone()))?;
@@ -266,7 +261,9 @@ impl Checker {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(format_args!("nesting deeper than {MAX_DEPTH}")));
         }
-        Ok(Self { depth: self.depth + 1 })
+        Ok(Self {
+            depth: self.depth + 1,
+        })
     }
 }
 
@@ -354,7 +351,10 @@ struct KeySeed;
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Cow<'de, str>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }

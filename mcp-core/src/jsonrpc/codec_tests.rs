@@ -17,7 +17,9 @@ fn single(bytes: &[u8]) -> Message {
 
 #[test]
 fn request_notification_response() {
-    let Message::Request(r) = single(br#"{"jsonrpc":"2.0","id":"a","method":"tools/list","params":{}}"#) else {
+    let Message::Request(r) =
+        single(br#"{"jsonrpc":"2.0","id":"a","method":"tools/list","params":{}}"#)
+    else {
         panic!("not a request")
     };
     assert_eq!(r.id, RequestId::String("a".into()));
@@ -50,7 +52,9 @@ fn ids_keep_their_json_type() {
     ] {
         let bytes = format!(r#"{{"jsonrpc":"2.0","id":{text},"method":"ping"}}"#);
         let m = single(bytes.as_bytes());
-        let Message::Request(r) = &m else { panic!("not a request") };
+        let Message::Request(r) = &m else {
+            panic!("not a request")
+        };
         assert_eq!(r.id, id);
         let response = Message::Response(Response::result(
             r.id.clone(),
@@ -75,8 +79,16 @@ fn syntax_errors_are_32700() {
         b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"a\":{\"b\":1,\"b\":2}}}",
         b"[{\"a\":1,\"a\":1}]",
     ] {
-        assert_eq!(category(bad), Category::Syntax, "{:?}", String::from_utf8_lossy(bad));
-        assert_eq!(decode(bad).expect_err("fails").code(), ErrorCode::PARSE_ERROR);
+        assert_eq!(
+            category(bad),
+            Category::Syntax,
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+        assert_eq!(
+            decode(bad).expect_err("fails").code(),
+            ErrorCode::PARSE_ERROR
+        );
     }
 }
 
@@ -93,7 +105,10 @@ fn duplicate_keys_in_large_objects_are_detected() {
         obj.insert(format!("k{i}"), json!(i));
     }
     let text = serde_json::to_string(&obj).expect("json");
-    let dup = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"m","params":{},"k39":0}}}}"#, &text[..text.len() - 1]);
+    let dup = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"m","params":{},"k39":0}}}}"#,
+        &text[..text.len() - 1]
+    );
     assert_eq!(category(dup.as_bytes()), Category::Syntax);
     let ok = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"m","params":{text}}}"#);
     assert!(decode(ok.as_bytes()).is_ok());
@@ -163,7 +178,10 @@ fn batches_are_a_distinct_value() {
     };
     assert_eq!(items.len(), 3);
     assert!(items[0].is_ok());
-    assert_eq!(items[1].as_ref().expect_err("bad").category(), Category::Envelope);
+    assert_eq!(
+        items[1].as_ref().expect_err("bad").category(),
+        Category::Envelope
+    );
     assert!(matches!(items[2], Ok(Message::Notification(_))));
     assert_eq!(
         decode_message(br#"[{"jsonrpc":"2.0","id":1,"method":"a"}]"#)
@@ -186,7 +204,8 @@ fn params_errors_are_32602_with_a_path() {
     struct Inner {
         values: Vec<f64>,
     }
-    let raw = RawValue::from_string(r#"{"name":"x","arguments":{"values":[1,"two"]}}"#.into()).expect("raw");
+    let raw = RawValue::from_string(r#"{"name":"x","arguments":{"values":[1,"two"]}}"#.into())
+        .expect("raw");
     let e = decode_params::<P>(Some(&raw)).expect_err("fails");
     assert_eq!(e.category(), Category::Params);
     assert_eq!(e.path(), Some("arguments.values[1]"));
@@ -253,13 +272,17 @@ fn arb_message() -> impl Strategy<Value = Message> {
             id,
             serde_json::value::to_raw_value(&v).expect("raw")
         ))),
-        (prop::option::of(arb_id()), any::<i32>(), ".{0,20}", prop::option::of(arb_json())).prop_map(
-            |(id, code, message, data)| {
+        (
+            prop::option::of(arb_id()),
+            any::<i32>(),
+            ".{0,20}",
+            prop::option::of(arb_json())
+        )
+            .prop_map(|(id, code, message, data)| {
                 let mut e = ErrorObject::new(ErrorCode(code), message);
                 e.data = data;
                 Message::Response(Response::error(id, e))
-            }
-        ),
+            }),
     ]
 }
 

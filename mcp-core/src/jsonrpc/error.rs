@@ -90,9 +90,17 @@ pub struct ErrorObject {
     pub code: ErrorCode,
     /// A short, single-sentence description.
     pub message: String,
-    /// Additional information about the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Additional information about the error. A present `null` stays `Some(Value::Null)`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub data: Option<Value>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 impl ErrorObject {

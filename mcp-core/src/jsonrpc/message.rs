@@ -40,7 +40,11 @@ pub struct Request {
 
 impl Request {
     /// A request for `method` with raw `params`.
-    pub fn new(id: impl Into<RequestId>, method: impl Into<String>, params: Option<Box<RawValue>>) -> Self {
+    pub fn new(
+        id: impl Into<RequestId>,
+        method: impl Into<String>,
+        params: Option<Box<RawValue>>,
+    ) -> Self {
         Self {
             id: id.into(),
             method: method.into(),
@@ -51,7 +55,9 @@ impl Request {
 
 impl PartialEq for Request {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.method == other.method && raw_eq(self.params.as_deref(), other.params.as_deref())
+        self.id == other.id
+            && self.method == other.method
+            && raw_eq(self.params.as_deref(), other.params.as_deref())
     }
 }
 

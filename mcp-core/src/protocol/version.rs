@@ -279,7 +279,10 @@ mod tests {
         for v in ProtocolVersion::ALL {
             assert_eq!(v.as_str().parse::<ProtocolVersion>(), Ok(v));
             let json = serde_json::to_string(&v).expect("serializes");
-            assert_eq!(serde_json::from_str::<ProtocolVersion>(&json).expect("parses"), v);
+            assert_eq!(
+                serde_json::from_str::<ProtocolVersion>(&json).expect("parses"),
+                v
+            );
         }
     }
 
@@ -290,7 +293,10 @@ mod tests {
             ProtocolVersion::negotiate("2025-03-26", &supported),
             Some(ProtocolVersion::V2025_11_25)
         );
-        assert_eq!(ProtocolVersion::negotiate("garbage", &[ProtocolVersion::V2026_07_28]), None);
+        assert_eq!(
+            ProtocolVersion::negotiate("garbage", &[ProtocolVersion::V2026_07_28]),
+            None
+        );
     }
 
     #[test]
