@@ -266,7 +266,10 @@ impl Progress {
             return false;
         };
         {
-            let mut last = self.last.lock().expect("progress lock poisoned");
+            let mut last = self
+                .last
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if last.is_some_and(|l| progress <= l) || !progress.is_finite() {
                 return false;
             }

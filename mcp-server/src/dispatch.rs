@@ -268,18 +268,23 @@ impl Server {
                 )));
             }
         };
-        if let Some(s) = &session {
-            if s.principal_key != principal.binding_key() {
-                // Transports check this before dispatch; this is the last line of defence.
-                return Some(Err(ErrorObject::new(
-                    ErrorCode::INVALID_REQUEST,
-                    "session not found",
-                )));
-            }
+        if let Some(s) = &session
+            && s.principal_key != principal.binding_key()
+        {
+            // Transports check this before dispatch; this is the last line of defence.
+            return Some(Err(ErrorObject::new(
+                ErrorCode::INVALID_REQUEST,
+                "session not found",
+            )));
         }
-        let meta = peek_meta(request.params.as_deref())
+        let mut meta = peek_meta(request.params.as_deref())
             .map(|m| RequestMeta::from_meta(&m).unwrap_or_default())
             .unwrap_or_default();
+        if let Some(s) = &session {
+            // Handlers read the client's self-description the same way in both eras.
+            meta.client_info
+                .get_or_insert_with(|| s.client_info.clone());
+        }
         let capabilities = session.as_ref().map_or_else(
             || Arc::new(ClientCapabilities::default()),
             |s| Arc::clone(&s.capabilities),
@@ -302,38 +307,47 @@ impl Server {
             session,
         };
         let params = request.params.as_deref();
+        match self.legacy_only(&base, method, params) {
+            Some(reply) => reply,
+            None => self.route(&base, method, params).await,
+        }
+    }
+
+    /// The methods only legacy sessions have: `logging/setLevel`, `resources/subscribe`,
+    /// `resources/unsubscribe`.
+    fn legacy_only(&self, base: &Base, method: &str, params: Option<&RawValue>) -> Option<Reply> {
         match method {
             methods::LOGGING_SET_LEVEL if self.inner.logging => {
                 let params: p::SetLevelParams = match decode_params(params) {
                     Ok(p) => p,
-                    Err(e) => return Some(Err(e.to_error_object())),
+                    Err(e) => return Some(Some(Err(e.to_error_object()))),
                 };
                 if let Some(s) = &base.session {
                     s.set_log_level(params.level);
                 }
-                Some(Ok(empty()))
+                Some(Some(Ok(empty())))
             }
             methods::RESOURCES_SUBSCRIBE | methods::RESOURCES_UNSUBSCRIBE
                 if self.inner.subscriptions =>
             {
                 let uri = match decode_params::<p::SubscribeParams>(params) {
                     Ok(p) => p.uri,
-                    Err(e) => return Some(Err(e.to_error_object())),
+                    Err(e) => return Some(Some(Err(e.to_error_object()))),
                 };
                 let Some(s) = &base.session else {
-                    return Some(Err(ErrorObject::new(
+                    return Some(Some(Err(ErrorObject::new(
                         ErrorCode::INVALID_REQUEST,
                         "subscriptions need a session",
-                    )));
+                    ))));
                 };
                 if method == methods::RESOURCES_SUBSCRIBE {
                     s.subscribe(uri);
                 } else {
                     s.unsubscribe(&uri);
                 }
-                Some(Ok(empty()))
+                Some(Some(Ok(empty())))
             }
-            method => self.route(&base, method, params).await,
+            _ => None,
         }
     }
 
@@ -450,6 +464,10 @@ impl Server {
     }
 
     /// Handles a notification from the client.
+    #[expect(
+        clippy::unused_self,
+        reason = "a method of the engine like every other handler"
+    )]
     pub(crate) fn notification(
         &self,
         notification: &Notification,
@@ -480,6 +498,10 @@ impl Server {
 
     /// Adds `resultType`, caching hints and `serverInfo` to modern results; strips
     /// `resultType` from legacy ones.
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "returns the `Reply` every handler returns"
+    )]
     pub(crate) fn finish(&self, base: &Base, mut value: Value, cache: Option<Duration>) -> Reply {
         if let Value::Object(map) = &mut value {
             if base.modern {

@@ -25,12 +25,11 @@ pub(crate) fn tool(def: &mut Map<String, Value>, v: ProtocolVersion) {
     }
     if !v.supports_structured_output() {
         def.remove("outputSchema");
-    } else if v.requires_object_structured_output() {
-        if let Some(schema) = def.get_mut("outputSchema") {
-            if !is_object_root(schema) {
-                *schema = wrap_output_schema(schema);
-            }
-        }
+    } else if v.requires_object_structured_output()
+        && let Some(schema) = def.get_mut("outputSchema")
+        && !is_object_root(schema)
+    {
+        *schema = wrap_output_schema(schema);
     }
     if !v.supports_core_tasks() {
         def.remove("execution");
@@ -102,10 +101,10 @@ fn content_block(block: &mut Value, v: ProtocolVersion) {
         }
         "resource_link" => named(map, v),
         "resource" => {
-            if let Some(Value::Object(r)) = map.get_mut("resource") {
-                if !v.supports_meta_everywhere() {
-                    r.remove("_meta");
-                }
+            if let Some(Value::Object(r)) = map.get_mut("resource")
+                && !v.supports_meta_everywhere()
+            {
+                r.remove("_meta");
             }
         }
         _ => {}
@@ -130,13 +129,12 @@ pub(crate) fn call_tool_result(
     }
     if !v.supports_structured_output() {
         result.remove("structuredContent");
-    } else if v.requires_object_structured_output() {
-        if let Some(sc) = result.get_mut("structuredContent") {
-            if !sc.is_object() || !object_schema {
-                let inner = sc.take();
-                *sc = json!({ "result": inner });
-            }
-        }
+    } else if v.requires_object_structured_output()
+        && let Some(sc) = result.get_mut("structuredContent")
+        && (!sc.is_object() || !object_schema)
+    {
+        let inner = sc.take();
+        *sc = json!({ "result": inner });
     }
     if !v.supports_meta_everywhere() {
         result.remove("_meta");

@@ -143,10 +143,10 @@ impl Server {
             .iter()
             .map(|item| {
                 let mut v = render(item);
-                if !base.modern {
-                    if let Value::Object(m) = &mut v {
-                        shape(m);
-                    }
+                if !base.modern
+                    && let Value::Object(m) = &mut v
+                {
+                    shape(m);
                 }
                 v
             })
@@ -285,25 +285,25 @@ impl Server {
             })
             .await;
         let result = match step {
-            Step::Done(result) => result,
-            Step::Failed(Failure::Tool(result)) => result,
+            Step::Done(result) | Step::Failed(Failure::Tool(result)) => result,
             Step::Failed(Failure::Error(e)) => return Some(Err(e)),
             Step::Failed(Failure::Input(_)) => unreachable!("drive resolves input failures"),
             Step::InputRequired(v) => return self.finish(base, v, None),
             Step::Cancelled => return None,
         };
-        if let (Some(validator), Some(structured)) = (&entry.output, &result.structured_content) {
-            if result.is_error != Some(true) && !validator.is_valid(structured) {
-                let errors: Vec<String> = validator
-                    .iter_errors(structured)
-                    .take(3)
-                    .map(|e| e.to_string())
-                    .collect();
-                return Some(Err(internal(&format!(
-                    "tool output does not match its outputSchema: {}",
-                    errors.join("; ")
-                ))));
-            }
+        if let (Some(validator), Some(structured)) = (&entry.output, &result.structured_content)
+            && result.is_error != Some(true)
+            && !validator.is_valid(structured)
+        {
+            let errors: Vec<String> = validator
+                .iter_errors(structured)
+                .take(3)
+                .map(|e| e.to_string())
+                .collect();
+            return Some(Err(internal(&format!(
+                "tool output does not match its outputSchema: {}",
+                errors.join("; ")
+            ))));
         }
         if entry.output.is_some()
             && result.structured_content.is_none()
@@ -371,10 +371,10 @@ impl Server {
         match step {
             Step::Done(result) => {
                 let mut value = to_value(&result);
-                if !base.modern {
-                    if let Value::Object(m) = &mut value {
-                        downgrade::prompt_result(m, base.version);
-                    }
+                if !base.modern
+                    && let Value::Object(m) = &mut value
+                {
+                    downgrade::prompt_result(m, base.version);
                 }
                 self.finish(base, value, None)
             }
@@ -433,10 +433,10 @@ impl Server {
                     return Some(Err(not_found(base, &uri)));
                 }
                 let mut value = to_value(&result);
-                if !base.modern {
-                    if let Value::Object(m) = &mut value {
-                        downgrade::read_result(m, base.version);
-                    }
+                if !base.modern
+                    && let Value::Object(m) = &mut value
+                {
+                    downgrade::read_result(m, base.version);
                 }
                 self.finish(base, value, Some(self.inner.read_ttl))
             }
@@ -555,18 +555,18 @@ impl Server {
                     Ok(change) => {
                         let message = match &change {
                             Change::Tools if honored.tools_list_changed == Some(true) => {
-                                tagged(methods::NOTIFICATION_TOOLS_LIST_CHANGED, json!({ "_meta": tag() }))
+                                tagged(methods::NOTIFICATION_TOOLS_LIST_CHANGED, &json!({ "_meta": tag() }))
                             }
                             Change::Prompts if honored.prompts_list_changed == Some(true) => {
-                                tagged(methods::NOTIFICATION_PROMPTS_LIST_CHANGED, json!({ "_meta": tag() }))
+                                tagged(methods::NOTIFICATION_PROMPTS_LIST_CHANGED, &json!({ "_meta": tag() }))
                             }
                             Change::Resources if honored.resources_list_changed == Some(true) => {
-                                tagged(methods::NOTIFICATION_RESOURCES_LIST_CHANGED, json!({ "_meta": tag() }))
+                                tagged(methods::NOTIFICATION_RESOURCES_LIST_CHANGED, &json!({ "_meta": tag() }))
                             }
                             Change::Resource(uri)
                                 if honored.resource_subscriptions.as_ref().is_some_and(|s| s.contains(uri)) =>
                             {
-                                tagged(methods::NOTIFICATION_RESOURCES_UPDATED, json!({ "uri": uri, "_meta": tag() }))
+                                tagged(methods::NOTIFICATION_RESOURCES_UPDATED, &json!({ "uri": uri, "_meta": tag() }))
                             }
                             _ => continue,
                         };
@@ -631,7 +631,7 @@ impl Server {
                 None => Step::Cancelled,
                 Some(Ok(t)) => Step::Done(t),
                 Some(Err(Failure::Input(required))) => {
-                    self.input_required_result(base, &binding, required)
+                    self.input_required_result(base, &binding, &required)
                 }
                 Some(Err(other)) => Step::Failed(other),
             };
@@ -691,7 +691,7 @@ impl Server {
         &self,
         base: &Base,
         binding: &Binding<'_>,
-        required: InputRequired,
+        required: &InputRequired,
     ) -> Step<T> {
         if required.requests.is_empty() && required.state.is_none() {
             return Step::Failed(Failure::Error(internal(
@@ -742,10 +742,10 @@ fn request_params(request: &InputRequest, version: p::ProtocolVersion) -> Value 
     params
 }
 
-fn tagged(method: &str, params: Value) -> mcp_core::jsonrpc::Message {
+fn tagged(method: &str, params: &Value) -> mcp_core::jsonrpc::Message {
     mcp_core::jsonrpc::Message::Notification(mcp_core::jsonrpc::Notification::new(
         method,
-        Some(raw(&params)),
+        Some(raw(params)),
     ))
 }
 

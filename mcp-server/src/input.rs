@@ -124,10 +124,8 @@ impl InputRequired {
                         missing.insert("sampling".into(), serde_json::json!({ "tools": {} }));
                     }
                 }
-                InputRequest::Roots(_) => {
-                    if !caps.supports_roots() {
-                        missing.insert("roots".into(), serde_json::json!({}));
-                    }
+                InputRequest::Roots(_) if !caps.supports_roots() => {
+                    missing.insert("roots".into(), serde_json::json!({}));
                 }
                 _ => {}
             }

@@ -242,7 +242,7 @@ mod tests {
     fn round_trip_and_rejections() {
         let keys = StateKeys::new("k1", [1; 32]);
         let b = binding("alice", "d1");
-        let token = keys.seal(&b, Some(&json!({"step": 2})), Duration::from_secs(60));
+        let token = keys.seal(&b, Some(&json!({"step": 2})), Duration::from_mins(1));
         assert_eq!(keys.open(&token, &b), Ok(Some(json!({"step": 2}))));
 
         // tampered
@@ -272,12 +272,12 @@ mod tests {
     fn rotation_opens_old_state() {
         let old = StateKeys::new("old", [1; 32]);
         let b = binding("alice", "d");
-        let token = old.seal(&b, None, Duration::from_secs(60));
+        let token = old.seal(&b, None, Duration::from_mins(1));
         let rotated = StateKeys::new("new", [9; 32]).with_previous("old", [1; 32]);
         assert_eq!(rotated.open(&token, &b), Ok(None));
         assert!(
             rotated
-                .seal(&b, None, Duration::from_secs(60))
+                .seal(&b, None, Duration::from_mins(1))
                 .starts_with("new.")
         );
     }

@@ -82,6 +82,10 @@ pub(crate) struct PromptEntry {
     pub(crate) handler: DynPrompt,
 }
 
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent configuration switches"
+)]
 pub(crate) struct Inner {
     pub(crate) info: Implementation,
     pub(crate) instructions: Option<String>,
@@ -136,6 +140,10 @@ type CompleteFn =
 
 /// Builds a [`Server`]. Mandatory data in [`Server::builder`], everything else chained.
 #[must_use]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent configuration switches"
+)]
 pub struct ServerBuilder {
     info: Implementation,
     instructions: Option<String>,
@@ -180,9 +188,9 @@ impl ServerBuilder {
             page_size: 100,
             state: http::Extensions::new(),
             keys: None,
-            state_ttl: Duration::from_secs(600),
-            client_request_timeout: Duration::from_secs(60),
-            list_ttl: Duration::from_secs(60),
+            state_ttl: Duration::from_mins(10),
+            client_request_timeout: Duration::from_mins(1),
+            list_ttl: Duration::from_mins(1),
             read_ttl: Duration::ZERO,
             cache_scope: CacheScope::Private,
             versions: ProtocolVersion::ALL.to_vec(),
@@ -399,38 +407,7 @@ impl ServerBuilder {
     ///
     /// See [`build`](Self::build).
     pub fn try_build(self) -> Result<Server, crate::Error> {
-        let mut tools = Vec::with_capacity(self.tools.len());
-        let mut tool_index = HashMap::new();
-        for (def, handler) in self.tools {
-            validate_tool_name(&def.name)?;
-            if tool_index.insert(def.name.clone(), tools.len()).is_some() {
-                return Err(crate::Error::config(format!(
-                    "tool `{}` registered twice",
-                    def.name
-                )));
-            }
-            if def.input_schema.get("type").and_then(Value::as_str) != Some("object") {
-                return Err(crate::Error::config(format!(
-                    "tool `{}`: the input schema root must be `\"type\": \"object\"`",
-                    def.name
-                )));
-            }
-            let input = compile(&Value::Object(def.input_schema.clone())).map_err(|e| {
-                crate::Error::config(format!("tool `{}`: invalid input schema: {e}", def.name))
-            })?;
-            let output = match &def.output_schema {
-                Some(schema) => Some(compile(schema).map_err(|e| {
-                    crate::Error::config(format!("tool `{}`: invalid output schema: {e}", def.name))
-                })?),
-                None => None,
-            };
-            tools.push(ToolEntry {
-                def,
-                input: Some(input),
-                output,
-                handler,
-            });
-        }
+        let (tools, tool_index) = compile_tools(self.tools)?;
 
         let mut resources = Vec::with_capacity(self.resources.len());
         let mut resource_index = HashMap::new();
@@ -506,6 +483,46 @@ impl ServerBuilder {
             }),
         })
     }
+}
+
+type Tools = (Vec<ToolEntry>, HashMap<String, usize>);
+
+/// Checks tool names and compiles input and output schemas, once.
+fn compile_tools(registered: Vec<(ToolDef, DynTool)>) -> Result<Tools, crate::Error> {
+    let mut tools = Vec::with_capacity(registered.len());
+    let mut tool_index = HashMap::new();
+    for (def, handler) in registered {
+        validate_tool_name(&def.name)?;
+        if tool_index.insert(def.name.clone(), tools.len()).is_some() {
+            return Err(crate::Error::config(format!(
+                "tool `{}` registered twice",
+                def.name
+            )));
+        }
+        if def.input_schema.get("type").and_then(Value::as_str) != Some("object") {
+            return Err(crate::Error::config(format!(
+                "tool `{}`: the input schema root must be `\"type\": \"object\"`",
+                def.name
+            )));
+        }
+        let input = compile(&Value::Object(def.input_schema.clone())).map_err(|e| {
+            crate::Error::config(format!("tool `{}`: invalid input schema: {e}", def.name))
+        })?;
+        let output = match &def.output_schema {
+            Some(schema) => Some(compile(schema).map_err(|e| {
+                crate::Error::config(format!("tool `{}`: invalid output schema: {e}", def.name))
+            })?),
+            None => None,
+        };
+        tools.push(ToolEntry {
+            def,
+            input: Some(input),
+            output,
+            handler,
+        });
+    }
+
+    Ok((tools, tool_index))
 }
 
 fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {

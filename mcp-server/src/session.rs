@@ -66,42 +66,55 @@ impl Session {
     }
 
     pub(crate) fn log_level(&self) -> Option<LoggingLevel> {
-        *self.log_level.lock().expect("session lock poisoned")
+        *self
+            .log_level
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn set_log_level(&self, level: LoggingLevel) {
-        *self.log_level.lock().expect("session lock poisoned") = Some(level);
+        *self
+            .log_level
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(level);
     }
 
     pub(crate) fn subscribe(&self, uri: String) {
         self.subscriptions
             .lock()
-            .expect("session lock poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(uri);
     }
 
     pub(crate) fn unsubscribe(&self, uri: &str) {
         self.subscriptions
             .lock()
-            .expect("session lock poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(uri);
     }
 
     pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
         self.subscriptions
             .lock()
-            .expect("session lock poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .contains(uri)
     }
 
     /// Sets where messages unrelated to any request go (the stdio writer, an HTTP GET stream).
     pub(crate) fn set_outbound(&self, sink: Option<Sink>) {
-        *self.outbound.lock().expect("session lock poisoned") = sink;
+        *self
+            .outbound
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = sink;
     }
 
     /// Sends a message unrelated to any request. Returns whether a stream took it.
     pub(crate) fn send_unrelated(&self, message: Message) -> bool {
-        let outbound = self.outbound.lock().expect("session lock poisoned").clone();
+        let outbound = self
+            .outbound
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         outbound.is_some_and(|s| s.send(message))
     }
 
@@ -123,7 +136,7 @@ impl Session {
         let (tx, rx) = oneshot::channel();
         self.pending
             .lock()
-            .expect("session lock poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(id.clone(), tx);
         let raw = serde_json::value::to_raw_value(params).expect("params serialize");
         if !sink.send(Message::Request(Request::new(
@@ -133,7 +146,7 @@ impl Session {
         ))) {
             self.pending
                 .lock()
-                .expect("session lock poisoned")
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .remove(&id);
             return Err(ErrorObject::internal(
                 "no stream is open to send the request to the client",
@@ -147,7 +160,7 @@ impl Session {
             Err(_) => {
                 self.pending
                     .lock()
-                    .expect("session lock poisoned")
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .remove(&id);
                 let mut cancelled = CancelledParams::default();
                 cancelled.request_id = Some(id);
@@ -170,7 +183,7 @@ impl Session {
         let Some(tx) = self
             .pending
             .lock()
-            .expect("session lock poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&id)
         else {
             tracing::debug!(%id, "response for an unknown server request ignored");

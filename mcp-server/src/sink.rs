@@ -31,19 +31,13 @@ impl Sink {
         }
     }
 
-    /// A sink that drops everything (JSON responses, which cannot carry notifications).
-    pub(crate) fn discard() -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                tx: None,
-                closed: Mutex::new(true),
-            }),
-        }
-    }
-
     /// Sends `message` unless the sink is closed. Returns whether it was queued.
     pub(crate) fn send(&self, message: Message) -> bool {
-        let closed = self.inner.closed.lock().expect("sink lock poisoned");
+        let closed = self
+            .inner
+            .closed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if *closed {
             return false;
         }
@@ -55,12 +49,20 @@ impl Sink {
 
     /// Closes the sink: later sends are dropped.
     pub(crate) fn close(&self) {
-        *self.inner.closed.lock().expect("sink lock poisoned") = true;
+        *self
+            .inner
+            .closed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
     }
 
     /// Sends `last` and closes the sink atomically, unless it was already closed.
     pub(crate) fn finish(&self, last: Message) -> bool {
-        let mut closed = self.inner.closed.lock().expect("sink lock poisoned");
+        let mut closed = self
+            .inner
+            .closed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if *closed {
             return false;
         }
@@ -72,6 +74,10 @@ impl Sink {
     }
 
     pub(crate) fn is_closed(&self) -> bool {
-        *self.inner.closed.lock().expect("sink lock poisoned")
+        *self
+            .inner
+            .closed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

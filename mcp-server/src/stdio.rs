@@ -121,14 +121,19 @@ impl Stdio {
         let inflight: Vec<_> = conn
             .inflight
             .lock()
-            .expect("inflight lock")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .drain()
             .collect();
         for (_, (token, sink)) in inflight {
             sink.close();
             token.cancel();
         }
-        if let Some(session) = conn.session.lock().expect("session lock").take() {
+        if let Some(session) = conn
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        {
             session.closed.cancel();
         }
         drop(conn);
@@ -149,7 +154,10 @@ struct Connection {
 
 impl Connection {
     fn session(&self) -> Option<Arc<Session>> {
-        self.session.lock().expect("session lock").clone()
+        self.session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn send(&self, message: Message) {
@@ -295,13 +303,15 @@ fn handle_message(conn: &Arc<Connection>, message: Message) {
         Message::Request(request) => handle_request(conn, request),
         Message::Notification(n) => {
             let session = conn.session();
-            if let Effect::Cancel(id) = conn.server.notification(&n, session.as_deref()) {
-                if let Some((token, sink)) =
-                    conn.inflight.lock().expect("inflight lock").remove(&id)
-                {
-                    sink.close();
-                    token.cancel();
-                }
+            if let Effect::Cancel(id) = conn.server.notification(&n, session.as_deref())
+                && let Some((token, sink)) = conn
+                    .inflight
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .remove(&id)
+            {
+                sink.close();
+                token.cancel();
             }
         }
         Message::Response(response) => {
@@ -318,7 +328,12 @@ fn handle_request(conn: &Arc<Connection>, request: Request) {
             Ok((result, session)) => {
                 session.set_outbound(Some(Sink::new(conn.tx.clone())));
                 conn.server.forward_changes(&session);
-                if let Some(old) = conn.session.lock().expect("session lock").replace(session) {
+                if let Some(old) = conn
+                    .session
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .replace(session)
+                {
                     old.closed.cancel();
                 }
                 conn.send(Message::Response(Response::result(request.id, result)));
@@ -331,7 +346,10 @@ fn handle_request(conn: &Arc<Connection>, request: Request) {
     let token = conn.closed.child_token();
     let sink = Sink::new(conn.tx.clone());
     {
-        let mut inflight = conn.inflight.lock().expect("inflight lock");
+        let mut inflight = conn
+            .inflight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if inflight.contains_key(&id) {
             drop(inflight);
             conn.error(
@@ -358,7 +376,10 @@ fn handle_request(conn: &Arc<Connection>, request: Request) {
     let conn = Arc::clone(conn);
     tokio::spawn(async move {
         let response = conn.server.handle(incoming).await;
-        conn.inflight.lock().expect("inflight lock").remove(&id);
+        conn.inflight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&id);
         if let Some(response) = response {
             sink.finish(Message::Response(response));
         } else {

@@ -79,6 +79,11 @@ impl TestClient {
     }
 
     /// Connects to `server`, answering its requests (method, params) with `answer`.
+    ///
+    /// # Panics
+    ///
+    /// The client's reader task panics (failing the test) when the server writes a line that
+    /// is not exactly one JSON-RPC message.
     pub fn with_answers<F>(server: Server, answer: F) -> Self
     where
         F: Fn(&str, &Value) -> Result<Value, ErrorObject> + Send + Sync + 'static,
@@ -117,9 +122,12 @@ impl TestClient {
                     };
                     match message {
                         Message::Response(r) => {
-                            let waiter =
-                                r.id.as_ref()
-                                    .and_then(|id| pending.lock().expect("lock").remove(id));
+                            let waiter = r.id.as_ref().and_then(|id| {
+                                pending
+                                    .lock()
+                                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                    .remove(id)
+                            });
                             match waiter {
                                 Some(tx) => {
                                     let _ = tx.send(r);
@@ -138,7 +146,7 @@ impl TestClient {
                             });
                             server_requests
                                 .lock()
-                                .expect("lock")
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
                                 .push(json!({"method": r.method, "params": params}));
                             let response = match answer(&r.method, &params) {
                                 Ok(v) => Response::result(r.id, raw(&v)),
@@ -164,6 +172,7 @@ impl TestClient {
     }
 
     /// The `_meta` of a 2026-07-28 request declaring `capabilities`.
+    #[expect(clippy::needless_pass_by_value, reason = "tests pass `json!` literals")]
     pub fn modern_meta(capabilities: Value) -> Value {
         json!({
             "io.modelcontextprotocol/protocolVersion": ProtocolVersion::LATEST.as_str(),
@@ -211,6 +220,7 @@ impl TestClient {
     }
 
     /// Sends a request without waiting; the receiver yields its response.
+    #[expect(clippy::needless_pass_by_value, reason = "tests pass `json!` literals")]
     pub fn send_request(
         &self,
         id: RequestId,
@@ -218,7 +228,10 @@ impl TestClient {
         params: Value,
     ) -> oneshot::Receiver<Response> {
         let (tx, rx) = oneshot::channel();
-        self.pending.lock().expect("lock").insert(id.clone(), tx);
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(id.clone(), tx);
         let params = (!params.is_null()).then(|| raw(&params));
         let _ = self
             .out
@@ -267,6 +280,7 @@ impl TestClient {
     }
 
     /// Sends a notification.
+    #[expect(clippy::needless_pass_by_value, reason = "tests pass `json!` literals")]
     pub fn notify(&self, method: &str, params: Value) {
         let params = (!params.is_null()).then(|| raw(&params));
         let _ = self
@@ -312,7 +326,10 @@ impl TestClient {
 
     /// The requests the server sent to this client so far (`{"method", "params"}`).
     pub fn server_requests(&self) -> Vec<Value> {
-        self.server_requests.lock().expect("lock").clone()
+        self.server_requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Closes the client's side (EOF for the server) and waits for the server to stop.

@@ -14,7 +14,10 @@ use mcp_server::{
 use serde_json::{Value, json};
 
 fn schema(v: Value) -> serde_json::Map<String, Value> {
-    v.as_object().expect("object").clone()
+    let Value::Object(map) = v else {
+        panic!("schema must be an object")
+    };
+    map
 }
 
 fn def(name: &str, s: Value) -> ToolDef {
@@ -57,8 +60,10 @@ impl Tool for Ask {
 
     async fn handle(&self, call: ToolCall) -> Result<CallToolResult, ToolError> {
         let input: &Input = call.context().input();
-        let form =
-            ElicitRequestFormParams::new("name?", ElicitationSchema::new(Default::default()));
+        let form = ElicitRequestFormParams::new(
+            "name?",
+            ElicitationSchema::new(std::collections::BTreeMap::default()),
+        );
         // Each round's answers arrive alone: earlier ones travel in the (sealed) state.
         let first = match input.state().and_then(|s| s["first"].as_bool()) {
             Some(first) => first,
@@ -899,12 +904,12 @@ async fn stdio_framing_errors_keep_serving() {
 
 #[tokio::test]
 async fn long_lines_are_rejected() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
     let (client, server_io) = tokio::io::duplex(1 << 16);
     let (r, w) = tokio::io::split(server_io);
     let transport = mcp_server::stdio::Stdio::new(fixture().build()).max_line_bytes(1024);
     let task = tokio::spawn(transport.serve(r, w));
     let (cr, mut cw) = tokio::io::split(client);
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
     let long = format!("{{\"x\":\"{}\"}}\n", "a".repeat(5000));
     cw.write_all(long.as_bytes()).await.expect("write");
     cw.write_all(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n")

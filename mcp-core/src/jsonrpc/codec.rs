@@ -49,20 +49,17 @@ pub enum Decoded {
 /// ```
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let text = check(bytes)?;
-    match first_byte(text) {
-        Some(b'[') => {
-            let items: Vec<&RawValue> =
-                serde_json::from_str(text).map_err(|e| DecodeError::syntax(e.to_string()))?;
-            if items.is_empty() {
-                return Err(DecodeError::envelope("empty batch", None));
-            }
-            Ok(Decoded::Batch(items.into_iter().map(envelope).collect()))
+    if let Some(b'[') = first_byte(text) {
+        let items: Vec<&RawValue> =
+            serde_json::from_str(text).map_err(|e| DecodeError::syntax(e.to_string()))?;
+        if items.is_empty() {
+            return Err(DecodeError::envelope("empty batch", None));
         }
-        _ => {
-            let raw: &RawValue =
-                serde_json::from_str(text).map_err(|e| DecodeError::syntax(e.to_string()))?;
-            envelope(raw).map(Decoded::Single)
-        }
+        Ok(Decoded::Batch(items.into_iter().map(envelope).collect()))
+    } else {
+        let raw: &RawValue =
+            serde_json::from_str(text).map_err(|e| DecodeError::syntax(e.to_string()))?;
+        envelope(raw).map(Decoded::Single)
     }
 }
 
@@ -90,9 +87,11 @@ pub fn decode_message(bytes: &[u8]) -> Result<Message, DecodeError> {
 /// use mcp_core::jsonrpc::{decode_params, Category};
 /// use serde_json::value::RawValue;
 ///
-/// #[derive(serde::Deserialize)]
-/// #[derive(Debug)]
+/// #[derive(Debug, serde::Deserialize)]
 /// struct P { name: String }
+///
+/// let good = RawValue::from_string(r#"{"name":"x"}"#.to_owned()).unwrap();
+/// assert_eq!(decode_params::<P>(Some(&good)).unwrap().name, "x");
 ///
 /// let raw = RawValue::from_string(r#"{"name":7}"#.to_owned()).unwrap();
 /// let e = decode_params::<P>(Some(&raw)).unwrap_err();
@@ -114,7 +113,7 @@ pub fn decode_params<T: DeserializeOwned>(params: Option<&RawValue>) -> Result<T
     })
 }
 
-/// serde_json appends " at line 1 column 17"; the path says more and is stable.
+/// `serde_json` appends " at line 1 column 17"; the path says more and is stable.
 fn strip_position(e: &serde_json::Error) -> String {
     let s = e.to_string();
     match s.rfind(" at line ") {
@@ -141,6 +140,11 @@ pub fn encode(message: &Message) -> Vec<u8> {
 }
 
 /// Appends the compact JSON of `message` to `out`.
+///
+/// # Panics
+///
+/// Never: every map key of a message is a string and raw values hold valid JSON by
+/// construction, so serializing into memory cannot fail.
 pub fn encode_into(message: &Message, out: &mut Vec<u8>) {
     // Serializing our own types into a Vec cannot fail: every map key is a string and
     // RawValue holds valid JSON by construction.
@@ -328,14 +332,7 @@ impl<'de> Visitor<'de> for Checker {
                     !large.insert(key)
                 }
             } else {
-                // `key` moved into the set on success; report its text on failure.
-                match large.get(&key) {
-                    Some(_) => true,
-                    None => {
-                        large.insert(key);
-                        false
-                    }
-                }
+                !large.insert(key)
             };
             if duplicate {
                 return Err(de::Error::custom("duplicate object key"));

@@ -151,10 +151,10 @@ fn envelope_errors_are_32600() {
         r#"{"jsonrpc":"2.0","result":{}}"#,
         r#"{"jsonrpc":"2.0","id":1}"#,
         r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#,
-        r#"[]"#,
-        r#"5"#,
+        r"[]",
+        r"5",
         r#""hello""#,
-        r#"null"#,
+        r"null",
     ] {
         assert_eq!(category(bad.as_bytes()), Category::Envelope, "{bad}");
     }
