@@ -1,5 +1,8 @@
 //! Decoding a `tools/call` request and encoding its result.
-#![expect(missing_docs, reason = "criterion_group! generates undocumented functions")]
+#![expect(
+    missing_docs,
+    reason = "criterion_group! generates undocumented functions"
+)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mcp_core::jsonrpc::{Message, RequestId, Response, decode_message, decode_params, encode};
@@ -21,7 +24,7 @@ fn decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.throughput(Throughput::Bytes(ECHO.len() as u64));
     g.bench_function("tools_call_echo/envelope", |b| {
-        b.iter(|| decode_message(black_box(ECHO)))
+        b.iter(|| decode_message(black_box(ECHO)));
     });
     g.bench_function("tools_call_echo/envelope+params", |b| {
         b.iter(|| {
