@@ -55,6 +55,7 @@
 //! | --- | --- | --- |
 //! | `stdio` | yes | [`stdio::serve`] on the process's stdin/stdout |
 //! | `macros` | yes | [`mcp_tool`], [`mcp_prompt`], [`mcp_resource`] |
+//! | `http` | no | Streamable HTTP (both eras), the 2024-11-05 HTTP+SSE transport, `http::serve` |
 //! | `testing` | no | an in-process client for your tests (`testing`) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
@@ -65,6 +66,9 @@ mod dispatch;
 mod downgrade;
 mod error;
 mod handlers;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub mod http;
 pub mod input;
 mod notify;
 pub mod prompt;

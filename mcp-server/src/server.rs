@@ -129,6 +129,11 @@ impl Server {
         &self.inner.info
     }
 
+    /// The definition of the tool named `name`, if registered.
+    pub fn tool_definition(&self, name: &str) -> Option<&ToolDef> {
+        self.inner.tool_index.get(name).map(|&i| &self.inner.tools[i].def)
+    }
+
     /// The protocol revisions the server serves.
     pub fn supported_versions(&self) -> &[ProtocolVersion] {
         &self.inner.versions
