@@ -1,7 +1,12 @@
 //! The `everything` binary: serves the conformance fixtures of [`everything::server`].
 //!
-//! `everything --stdio` serves on stdin/stdout (logs go to stderr, filtered by `RUST_LOG`).
+//! - `everything --bind 127.0.0.1:3000` serves Streamable HTTP at `http://127.0.0.1:3000/mcp`
+//!   (both protocol eras) and the 2024-11-05 HTTP+SSE transport at `/sse`.
+//! - `everything --stdio` serves on stdin/stdout.
+//!
+//! Logs go to stderr, filtered by `RUST_LOG`.
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -12,14 +17,24 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "everything", version, about)]
 struct Cli {
     /// Serve on stdin/stdout (newline-delimited JSON-RPC).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "bind")]
     stdio: bool,
+
+    /// Serve Streamable HTTP on this address (endpoint `/mcp`, legacy SSE at `/sse`).
+    #[arg(long, value_name = "ADDR", env = "MCP_BIND")]
+    bind: Option<SocketAddr>,
+
+    /// Extra `Host` names to accept besides loopback names (repeatable); needed when the
+    /// server is reached by a non-loopback name.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    allow_hosts: Vec<String>,
 }
 
 /// Where to serve.
 #[derive(Debug)]
 enum Transport {
     Stdio,
+    Http(SocketAddr),
 }
 
 impl Cli {
@@ -27,9 +42,12 @@ impl Cli {
         if self.stdio {
             return Ok(Transport::Stdio);
         }
+        if let Some(addr) = self.bind {
+            return Ok(Transport::Http(addr));
+        }
         Err(Self::command().error(
             clap::error::ErrorKind::MissingRequiredArgument,
-            "choose a transport: --stdio (serving Streamable HTTP with --bind ADDR comes with the HTTP transport)",
+            "choose a transport: --bind ADDR (Streamable HTTP) or --stdio",
         ))
     }
 }
@@ -55,6 +73,7 @@ async fn main() -> ExitCode {
     );
     let outcome = match transport {
         Transport::Stdio => mcp_server::stdio::serve(server).await,
+        Transport::Http(addr) => serve_http(server, addr, &cli.allow_hosts).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,4 +82,50 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn serve_http(server: mcp_server::Server, addr: SocketAddr, extra_hosts: &[String]) -> Result<(), mcp_server::Error> {
+    use mcp_server::http::{HostPolicy, HttpService};
+
+    let hosts = if extra_hosts.is_empty() {
+        HostPolicy::loopback()
+    } else {
+        let mut all: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()];
+        all.extend(extra_hosts.iter().cloned());
+        HostPolicy::hosts(all)?
+    };
+    let service = HttpService::builder(server).host_policy(hosts).build();
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    tracing::info!(url = %format!("http://{local}/mcp"), "listening");
+    // Printed on stderr so scripts and tests can find an ephemeral port.
+    #[expect(clippy::print_stderr, reason = "the listening address is for the operator, on stderr")]
+    {
+        eprintln!("listening on http://{local}/mcp");
+    }
+    mcp_server::http::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down");
 }
