@@ -39,7 +39,14 @@ pub fn json_schema_2020_12() -> Value {
             "vatId": { "type": "string" }
         },
         "allOf": [
-            { "required": ["name"] }
+            { "required": ["name"] },
+            {
+                "anyOf": [
+                    { "required": ["address"] },
+                    { "required": ["contact"] },
+                    { "not": { "required": ["kind"] } }
+                ]
+            }
         ],
         "if": {
             "properties": { "kind": { "const": "company" } },
