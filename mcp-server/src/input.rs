@@ -12,15 +12,14 @@
 //!   for the answers and invokes the handler again with them.
 //!
 //! ```
-//! use mcp_server::input::{Input, InputError};
+//! use mcp_server::input::Input;
 //! use mcp_server::ToolError;
-//! use mcp_core::protocol::{ElicitAction, ElicitRequestParams, ElicitationSchema};
+//! use mcp_core::protocol::{ElicitAction, ElicitRequestFormParams, ElicitationSchema};
 //!
 //! async fn greet(input: Input) -> Result<String, ToolError> {
-//!     let answer = input.elicit(
-//!         "user_name",
-//!         ElicitRequestParams::form("What is your name?", ElicitationSchema::new()),
-//!     )?; // returns "input required" to the client when the answer is not there yet
+//!     let form = ElicitRequestFormParams::new("What is your name?", ElicitationSchema::new(Default::default()));
+//!     // returns "input required" to the client when the answer is not there yet
+//!     let answer = input.elicit("user_name", form.into())?;
 //!     Ok(match answer.action {
 //!         ElicitAction::Accept => format!("hello {:?}", answer.content),
 //!         _ => "no name given".to_owned(),

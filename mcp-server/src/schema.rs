@@ -28,6 +28,7 @@ fn generate<T: JsonSchema>() -> Value {
 ///
 /// ```
 /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// #[expect(dead_code, reason = "only the schema is used here")]
 /// struct Args {
 ///     /// The text.
 ///     text: String,

@@ -131,7 +131,10 @@ impl Server {
 
     /// The definition of the tool named `name`, if registered.
     pub fn tool_definition(&self, name: &str) -> Option<&ToolDef> {
-        self.inner.tool_index.get(name).map(|&i| &self.inner.tools[i].def)
+        self.inner
+            .tool_index
+            .get(name)
+            .map(|&i| &self.inner.tools[i].def)
     }
 
     /// The protocol revisions the server serves.

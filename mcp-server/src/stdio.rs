@@ -14,6 +14,7 @@
 //! # async fn run(server: mcp_server::Server) -> Result<(), mcp_server::Error> {
 //! mcp_server::stdio::serve(server).await
 //! # }
+//! # let _ = run;
 //! ```
 
 use std::collections::HashMap;

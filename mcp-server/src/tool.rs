@@ -47,6 +47,8 @@ use crate::error::ToolError;
 ///         Ok(CallToolResult::text(text))
 ///     }
 /// }
+///
+/// let _server = mcp_server::Server::builder("echo", "1").tool(Echo).build();
 /// ```
 pub trait Tool: Send + Sync + 'static {
     /// The tool's definition, as listed by `tools/list`. Called once, when the server is built.

@@ -1,5 +1,9 @@
 //! End-to-end tests of the engine through the in-process client (stdio framing), both eras.
 
+#[cfg(feature = "http")]
+#[path = "engine/http.rs"]
+mod http;
+
 use mcp_core::protocol::{
     AudioContent, CallToolResult, ContentBlock, ElicitAction, ElicitRequestFormParams,
     ElicitationSchema, GetPromptResult, Prompt as PromptDef, PromptArgument, PromptMessage,

@@ -47,7 +47,10 @@ impl HostPolicy {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let hosts: Vec<String> = hosts.into_iter().map(|h| h.into().to_ascii_lowercase()).collect();
+        let hosts: Vec<String> = hosts
+            .into_iter()
+            .map(|h| h.into().to_ascii_lowercase())
+            .collect();
         if hosts.is_empty() {
             return Err(crate::Error::config(
                 "an empty Host allow-list accepts nothing; list the names clients use, or use HostPolicy::any_host() deliberately",
@@ -82,7 +85,9 @@ impl HostPolicy {
     {
         let origins: Vec<String> = origins.into_iter().map(Into::into).collect();
         if origins.is_empty() {
-            return Err(crate::Error::config("an empty Origin allow-list accepts nothing"));
+            return Err(crate::Error::config(
+                "an empty Origin allow-list accepts nothing",
+            ));
         }
         self.origins = Some(origins);
         Ok(self)
@@ -91,7 +96,10 @@ impl HostPolicy {
     /// Checks `Host` and `Origin`; the status to answer with when refused.
     pub(crate) fn check(&self, headers: &HeaderMap) -> Result<(), (StatusCode, &'static str)> {
         if !self.any_host {
-            let host = headers.get(HOST).and_then(|h| h.to_str().ok()).map(strip_port);
+            let host = headers
+                .get(HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(strip_port);
             let ok = match (&self.hosts, host) {
                 (_, None) => false,
                 (None, Some(h)) => LOOPBACK.iter().any(|l| l.eq_ignore_ascii_case(h)),
@@ -110,7 +118,8 @@ impl HostPolicy {
                 None => origin_host(origin).is_some_and(|h| match &self.hosts {
                     None => LOOPBACK.iter().any(|l| l.eq_ignore_ascii_case(h)),
                     Some(list) => {
-                        origin.starts_with("https://") && list.iter().any(|l| l.eq_ignore_ascii_case(h))
+                        origin.starts_with("https://")
+                            && list.iter().any(|l| l.eq_ignore_ascii_case(h))
                     }
                 }),
             };
@@ -128,12 +137,18 @@ fn strip_port(host: &str) -> &str {
         return host.find(']').map_or(host, |i| &host[..=i]);
     }
     host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host }
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
     })
 }
 
 fn origin_host(origin: &str) -> Option<&str> {
-    let rest = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"))?;
+    let rest = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))?;
     let authority = rest.split('/').next()?;
     Some(strip_port(authority))
 }
@@ -141,8 +156,12 @@ fn origin_host(origin: &str) -> Option<&str> {
 /// `Content-Type: application/json` (parameters such as `charset` allowed). Anything else is
 /// refused with 415, which also defeats no-preflight cross-site posts (`text/plain`).
 pub(crate) fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
+    let mut values = headers.get_all(CONTENT_TYPE).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        // none, or several (ambiguous): refuse
+        return false;
+    };
+    Some(value)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
@@ -161,12 +180,24 @@ pub(crate) fn accept(headers: &HeaderMap) -> Accept {
     let mut json = false;
     let mut sse = false;
     let mut any = false;
-    let values: Vec<&str> = headers.get_all(ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect();
+    let values: Vec<&str> = headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
     if values.is_empty() {
-        return Accept { json: true, sse: true };
+        return Accept {
+            json: true,
+            sse: true,
+        };
     }
     for part in values.iter().flat_map(|v| v.split(',')) {
-        let media = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let media = part
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match media.as_str() {
             "application/json" => json = true,
             "text/event-stream" => sse = true,
@@ -175,7 +206,10 @@ pub(crate) fn accept(headers: &HeaderMap) -> Accept {
         }
     }
     if any {
-        return Accept { json: true, sse: true };
+        return Accept {
+            json: true,
+            sse: true,
+        };
     }
     Accept { json, sse }
 }
@@ -203,11 +237,23 @@ mod tests {
         assert!(p.check(&headers(&[("host", "evil.example.com")])).is_err());
         assert!(p.check(&headers(&[])).is_err());
         assert_eq!(
-            p.check(&headers(&[("host", "localhost"), ("origin", "http://evil.example.com")])),
+            p.check(&headers(&[
+                ("host", "localhost"),
+                ("origin", "http://evil.example.com")
+            ])),
             Err((StatusCode::FORBIDDEN, "origin not allowed"))
         );
-        assert!(p.check(&headers(&[("host", "localhost"), ("origin", "http://localhost:5173")])).is_ok());
-        assert!(p.check(&headers(&[("host", "localhost"), ("origin", "null")])).is_err());
+        assert!(
+            p.check(&headers(&[
+                ("host", "localhost"),
+                ("origin", "http://localhost:5173")
+            ]))
+            .is_ok()
+        );
+        assert!(
+            p.check(&headers(&[("host", "localhost"), ("origin", "null")]))
+                .is_err()
+        );
     }
 
     #[test]
@@ -216,19 +262,46 @@ mod tests {
         let p = HostPolicy::hosts(["mcp.example.com"]).expect("hosts");
         assert!(p.check(&headers(&[("host", "mcp.example.com")])).is_ok());
         assert!(p.check(&headers(&[("host", "localhost")])).is_err());
-        assert!(p.check(&headers(&[("host", "mcp.example.com"), ("origin", "https://mcp.example.com")])).is_ok());
-        assert!(p.check(&headers(&[("host", "mcp.example.com"), ("origin", "http://mcp.example.com")])).is_err());
-        let p = p.origins(["https://app.example.com", "null"]).expect("origins");
-        assert!(p.check(&headers(&[("host", "mcp.example.com"), ("origin", "null")])).is_ok());
-        assert!(HostPolicy::any_host().check(&headers(&[("host", "anything")])).is_ok());
+        assert!(
+            p.check(&headers(&[
+                ("host", "mcp.example.com"),
+                ("origin", "https://mcp.example.com")
+            ]))
+            .is_ok()
+        );
+        assert!(
+            p.check(&headers(&[
+                ("host", "mcp.example.com"),
+                ("origin", "http://mcp.example.com")
+            ]))
+            .is_err()
+        );
+        let p = p
+            .origins(["https://app.example.com", "null"])
+            .expect("origins");
+        assert!(
+            p.check(&headers(&[("host", "mcp.example.com"), ("origin", "null")]))
+                .is_ok()
+        );
+        assert!(
+            HostPolicy::any_host()
+                .check(&headers(&[("host", "anything")]))
+                .is_ok()
+        );
     }
 
     #[test]
     fn content_negotiation() {
-        assert!(is_json(&headers(&[("content-type", "application/json; charset=utf-8")])));
+        assert!(is_json(&headers(&[(
+            "content-type",
+            "application/json; charset=utf-8"
+        )])));
         assert!(!is_json(&headers(&[("content-type", "text/plain")])));
         assert!(!is_json(&headers(&[])));
-        let a = accept(&headers(&[("accept", "application/json, text/event-stream")]));
+        let a = accept(&headers(&[(
+            "accept",
+            "application/json, text/event-stream",
+        )]));
         assert!(a.json && a.sse);
         let a = accept(&headers(&[("accept", "text/event-stream")]));
         assert!(!a.json && a.sse);

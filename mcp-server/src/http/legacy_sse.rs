@@ -1,5 +1,5 @@
 //! The 2024-11-05 HTTP+SSE transport: `GET /sse` opens the stream and names the POST
-//! endpoint in an `endpoint` event; messages POSTed there get 202 and their responses arrive
+//! endpoint in an `endpoint` event; messages `POSTed` there get 202 and their responses arrive
 //! on the stream as `message` events. Same principal binding and limits as sessions.
 
 use std::collections::HashMap;
@@ -7,14 +7,20 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use http::{Response, StatusCode};
 use http_body::Body;
-use mcp_core::jsonrpc::{Decoded, ErrorCode, ErrorObject, Message, RequestId, Response as RpcResponse, decode};
+use mcp_core::auth::Principal;
+use mcp_core::jsonrpc::{
+    Decoded, ErrorCode, ErrorObject, Message, RequestId, Response as RpcResponse, decode,
+};
 use mcp_core::protocol::methods;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::guard::{accept, is_json};
-use super::service::{HttpService, McpBody, principal_of, read_body, request_extensions, respond, rpc_error, sse_response};
-use super::sse::{SseBody, Source};
+use super::service::{
+    HttpService, McpBody, principal_of, read_body, request_extensions, respond, rpc_error,
+    sse_response,
+};
+use super::sse::{Source, SseBody};
 use crate::dispatch::{Effect, Incoming};
 use crate::session::Session;
 use crate::sink::Sink;
@@ -34,7 +40,10 @@ pub(crate) fn open(service: &HttpService, parts: &http::request::Parts) -> Respo
         return rpc_error(
             StatusCode::NOT_ACCEPTABLE,
             None,
-            ErrorObject::new(ErrorCode::INVALID_REQUEST, "Accept must allow text/event-stream"),
+            ErrorObject::new(
+                ErrorCode::INVALID_REQUEST,
+                "Accept must allow text/event-stream",
+            ),
         );
     }
     let inner = &service.inner;
@@ -43,7 +52,10 @@ pub(crate) fn open(service: &HttpService, parts: &http::request::Parts) -> Respo
     let (tx, rx) = mpsc::unbounded_channel();
     let closed = CancellationToken::new();
     {
-        let mut conns = inner.sse_conns.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut conns = inner
+            .sse_conns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let mine = conns.values().filter(|c| c.principal == principal).count();
         if conns.len() >= inner.limits.max_total || mine >= inner.limits.max_per_principal {
             return rpc_error(
@@ -59,7 +71,7 @@ pub(crate) fn open(service: &HttpService, parts: &http::request::Parts) -> Respo
                 tx,
                 session: Mutex::new(None),
                 inflight: Mutex::new(HashMap::new()),
-                closed: closed.clone(),
+                closed,
             }),
         );
     }
@@ -69,27 +81,50 @@ pub(crate) fn open(service: &HttpService, parts: &http::request::Parts) -> Respo
     let guard = cleanup.clone().drop_guard();
     let service2 = service.clone();
     let id2 = id.clone();
-    let shutdown = parts.extensions.get::<super::service::ShutdownSignal>().map(|s| s.0.clone());
+    let shutdown = parts
+        .extensions
+        .get::<super::service::ShutdownSignal>()
+        .map(|s| s.0.clone());
     tokio::spawn(async move {
         tokio::select! {
             () = cleanup.cancelled() => {}
             () = async { match shutdown { Some(s) => s.cancelled().await, None => std::future::pending().await } } => {}
         }
-        if let Some(conn) = service2.inner.sse_conns.lock().unwrap_or_else(PoisonError::into_inner).remove(&id2) {
+        if let Some(conn) = service2
+            .inner
+            .sse_conns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id2)
+        {
             conn.closed.cancel();
-            if let Some(s) = conn.session.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            if let Some(s) = conn
+                .session
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+            {
                 s.closed.cancel();
             }
-            for (_, (token, sink)) in conn.inflight.lock().unwrap_or_else(PoisonError::into_inner).drain() {
+            for (_, (token, sink)) in conn
+                .inflight
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .drain()
+            {
                 sink.close();
                 token.cancel();
             }
         }
     });
     let messages = inner_messages_path(service);
-    let endpoint = bytes::Bytes::from(format!("event: endpoint\ndata: {messages}?sessionId={id}\n\n"));
+    let endpoint = bytes::Bytes::from(format!(
+        "event: endpoint\ndata: {messages}?sessionId={id}\n\n"
+    ));
     let _ = closed;
-    sse_response(SseBody::new(Source::Messages(rx), Some(inner.keep_alive), Some(guard)).first(endpoint))
+    sse_response(
+        SseBody::new(Source::Messages(rx), Some(inner.keep_alive), Some(guard)).first(endpoint),
+    )
 }
 
 fn inner_messages_path(service: &HttpService) -> String {
@@ -97,7 +132,11 @@ fn inner_messages_path(service: &HttpService) -> String {
 }
 
 /// `POST /messages?sessionId=...`.
-pub(crate) async fn post<B>(service: &HttpService, parts: http::request::Parts, body: B) -> Response<McpBody>
+pub(crate) async fn post<B>(
+    service: &HttpService,
+    parts: http::request::Parts,
+    body: B,
+) -> Response<McpBody>
 where
     B: Body + Send + 'static,
     B::Data: Send,
@@ -108,7 +147,10 @@ where
         return rpc_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             None,
-            ErrorObject::new(ErrorCode::INVALID_REQUEST, "Content-Type must be application/json"),
+            ErrorObject::new(
+                ErrorCode::INVALID_REQUEST,
+                "Content-Type must be application/json",
+            ),
         );
     }
     let principal = principal_of(&parts.extensions);
@@ -131,7 +173,13 @@ where
             ErrorObject::new(ErrorCode::INVALID_REQUEST, "missing sessionId"),
         );
     };
-    let Some(conn) = inner.sse_conns.lock().unwrap_or_else(PoisonError::into_inner).get(&id).cloned() else {
+    let Some(conn) = inner
+        .sse_conns
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+        .cloned()
+    else {
         return not_found();
     };
     if conn.principal != principal.binding_key() {
@@ -147,25 +195,61 @@ where
             return rpc_error(
                 StatusCode::BAD_REQUEST,
                 None,
-                ErrorObject::new(ErrorCode::INVALID_REQUEST, "batches are not supported by this transport"),
+                ErrorObject::new(
+                    ErrorCode::INVALID_REQUEST,
+                    "batches are not supported by this transport",
+                ),
             );
         }
-        Err(e) => return rpc_error(StatusCode::BAD_REQUEST, e.id().cloned(), e.to_error_object()),
+        Err(e) => {
+            return rpc_error(
+                StatusCode::BAD_REQUEST,
+                e.id().cloned(),
+                e.to_error_object(),
+            );
+        }
     };
-    let session = conn.session.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    deliver(service, &conn, message, principal, &parts);
+    respond(StatusCode::ACCEPTED, McpBody::empty())
+}
+
+/// Hands one client message of a 2024-11-05 connection to the engine; answers go out on the
+/// connection's stream.
+fn deliver(
+    service: &HttpService,
+    conn: &Arc<SseConn>,
+    message: Message,
+    principal: Arc<Principal>,
+    parts: &http::request::Parts,
+) {
+    let inner = &service.inner;
+    let session = conn
+        .session
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
     match message {
         Message::Request(request) if request.method == methods::INITIALIZE => {
             match inner.server.initialize(&request, &principal) {
                 Ok((result, new)) => {
                     new.set_outbound(Some(Sink::new(conn.tx.clone())));
                     inner.server.forward_changes(&new);
-                    if let Some(old) = conn.session.lock().unwrap_or_else(PoisonError::into_inner).replace(new) {
+                    if let Some(old) = conn
+                        .session
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .replace(new)
+                    {
                         old.closed.cancel();
                     }
-                    let _ = conn.tx.send(Message::Response(RpcResponse::result(request.id, result)));
+                    let _ = conn
+                        .tx
+                        .send(Message::Response(RpcResponse::result(request.id, result)));
                 }
                 Err(e) => {
-                    let _ = conn.tx.send(Message::Response(RpcResponse::error(Some(request.id), e)));
+                    let _ = conn
+                        .tx
+                        .send(Message::Response(RpcResponse::error(Some(request.id), e)));
                 }
             }
         }
@@ -183,14 +267,18 @@ where
                 session,
                 legacy_version: None,
                 modern_hint: false,
-                extensions: Arc::new(request_extensions(&parts)),
+                extensions: Arc::new(request_extensions(parts)),
                 sink: sink.clone(),
                 cancel: token,
             };
             let server = inner.server.clone();
+            let conn = Arc::clone(conn);
             tokio::spawn(async move {
                 let response = server.handle(incoming).await;
-                conn.inflight.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+                conn.inflight
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&id);
                 match response {
                     Some(r) => {
                         sink.finish(Message::Response(r));
@@ -200,11 +288,15 @@ where
             });
         }
         Message::Notification(n) => {
-            if let Effect::Cancel(id) = inner.server.notification(&n, session.as_deref()) {
-                if let Some((token, sink)) = conn.inflight.lock().unwrap_or_else(PoisonError::into_inner).remove(&id) {
-                    sink.close();
-                    token.cancel();
-                }
+            if let Effect::Cancel(id) = inner.server.notification(&n, session.as_deref())
+                && let Some((token, sink)) = conn
+                    .inflight
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&id)
+            {
+                sink.close();
+                token.cancel();
             }
         }
         Message::Response(r) => {
@@ -213,5 +305,4 @@ where
             }
         }
     }
-    respond(StatusCode::ACCEPTED, McpBody::empty())
 }

@@ -10,6 +10,7 @@
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
 //! mcp_server::http::serve(listener, server.into_http()).await
 //! # }
+//! # let _ = run;
 //! ```
 //!
 //! # One endpoint, both eras
@@ -44,6 +45,8 @@
 //! | header read timeout | 10 s ([`serve`]) |
 
 mod guard;
+mod headers;
+mod legacy;
 mod legacy_sse;
 mod serve;
 mod service;
@@ -54,5 +57,6 @@ pub use guard::HostPolicy;
 pub use serve::{Serve, serve};
 pub use service::{HttpBuilder, HttpRequestInfo, HttpService, McpBody};
 pub use store::{
-    EventStore, MemoryEventStore, MemorySessionStore, Replay, SessionLimits, SessionRecord, SessionStore, StoreError,
+    EventStore, MemoryEventStore, MemorySessionStore, Replay, SessionLimits, SessionRecord,
+    SessionStore, StoreError,
 };

@@ -33,6 +33,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///     .with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; })
 ///     .await
 /// # }
+/// # let _ = run;
 /// ```
 pub fn serve<S>(listener: TcpListener, service: S) -> Serve<S> {
     Serve {
@@ -163,7 +164,9 @@ where
         let token = shutdown.clone();
         let hyper_service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(PeerAddr(peer));
-            request.extensions_mut().insert(ShutdownSignal(token.clone()));
+            request
+                .extensions_mut()
+                .insert(ShutdownSignal(token.clone()));
             svc.clone().oneshot(request)
         });
         let connection = builder

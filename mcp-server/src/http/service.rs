@@ -4,22 +4,21 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
 use futures::future::BoxFuture;
-use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderName, RETRY_AFTER};
+use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderName};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt as _;
 use mcp_core::auth::Principal;
 use mcp_core::jsonrpc::{
-    Decoded, ErrorCode, ErrorObject, Message, Notification, Request as RpcRequest, RequestId, Response as RpcResponse,
-    decode, encode,
+    Decoded, ErrorCode, ErrorObject, Message, Notification, Request as RpcRequest, RequestId,
+    Response as RpcResponse, decode, encode,
 };
 use mcp_core::protocol::{ProtocolVersion, meta, methods};
 use serde_json::Value;
@@ -27,21 +26,22 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::guard::{Accept, HostPolicy, accept, is_json};
-use super::sse::{LegacyStream, SseBody, Source, priming, pump};
+use super::headers::check_mirrored_headers;
+use super::legacy::Live;
+use super::sse::{Source, SseBody};
 use super::store::{
-    DynEventStore, DynSessionStore, EventStore, MemoryEventStore, MemorySessionStore, SessionLimits, SessionRecord,
-    SessionStore, StoreError,
+    DynEventStore, DynSessionStore, EventStore, MemoryEventStore, MemorySessionStore,
+    SessionLimits, SessionStore,
 };
-use crate::dispatch::{Effect, Incoming};
+use crate::dispatch::Incoming;
 use crate::server::Server;
-use crate::session::Session;
 use crate::sink::Sink;
 
 pub(crate) const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
 pub(crate) const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
-const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
-const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
-const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
+pub(crate) const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+pub(crate) const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
+pub(crate) const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 const X_ACCEL_BUFFERING: HeaderName = HeaderName::from_static("x-accel-buffering");
 
 /// What handlers can know about the HTTP request behind an MCP request, from
@@ -103,7 +103,10 @@ impl Body for McpBody {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match &mut self.get_mut().kind {
             BodyKind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             BodyKind::Sse(sse) => Pin::new(sse).poll_frame(cx),
@@ -130,16 +133,16 @@ impl Body for McpBody {
 #[must_use]
 pub struct HttpBuilder {
     server: Server,
-    path: String,
-    legacy_sse: Option<(String, String)>,
+    pub(crate) path: String,
+    pub(crate) legacy_sse: Option<(String, String)>,
     hosts: HostPolicy,
     max_body: usize,
     limits: SessionLimits,
-    stateless: bool,
+    pub(crate) stateless: bool,
     keep_alive: Duration,
-    retry: Duration,
-    sessions: Arc<dyn DynSessionStore>,
-    events: Arc<dyn DynEventStore>,
+    pub(crate) retry: Duration,
+    pub(crate) sessions: Arc<dyn DynSessionStore>,
+    pub(crate) events: Arc<dyn DynEventStore>,
 }
 
 impl std::fmt::Debug for HttpBuilder {
@@ -254,65 +257,26 @@ pub struct HttpService {
 
 impl std::fmt::Debug for HttpService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpService").field("path", &self.inner.path).finish_non_exhaustive()
+        f.debug_struct("HttpService")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
     }
 }
 
 pub(crate) struct Inner {
     pub(crate) server: Server,
-    path: String,
-    legacy_sse: Option<(String, String)>,
+    pub(crate) path: String,
+    pub(crate) legacy_sse: Option<(String, String)>,
     pub(crate) hosts: HostPolicy,
     pub(crate) max_body: usize,
     pub(crate) limits: SessionLimits,
-    stateless: bool,
+    pub(crate) stateless: bool,
     pub(crate) keep_alive: Duration,
-    retry: Duration,
-    sessions: Arc<dyn DynSessionStore>,
-    events: Arc<dyn DynEventStore>,
-    live: Mutex<HashMap<String, Arc<Live>>>,
+    pub(crate) retry: Duration,
+    pub(crate) sessions: Arc<dyn DynSessionStore>,
+    pub(crate) events: Arc<dyn DynEventStore>,
+    pub(crate) live: Mutex<HashMap<String, Arc<Live>>>,
     pub(crate) sse_conns: Mutex<HashMap<String, Arc<super::legacy_sse::SseConn>>>,
-}
-
-/// A legacy session held by this process: the engine session and its open streams.
-pub(crate) struct Live {
-    pub(crate) id: String,
-    pub(crate) session: Arc<Session>,
-    streams: Mutex<HashMap<String, Arc<LegacyStream>>>,
-    get_stream: Mutex<Option<Arc<LegacyStream>>>,
-    inflight: Mutex<HashMap<RequestId, (CancellationToken, Sink)>>,
-    next_stream: AtomicU64,
-    last_seen: Mutex<Instant>,
-}
-
-impl Live {
-    fn new(id: String, session: Arc<Session>) -> Self {
-        Self {
-            id,
-            session,
-            streams: Mutex::new(HashMap::new()),
-            get_stream: Mutex::new(None),
-            inflight: Mutex::new(HashMap::new()),
-            next_stream: AtomicU64::new(1),
-            last_seen: Mutex::new(Instant::now()),
-        }
-    }
-
-    fn stream_id(&self, prefix: char) -> String {
-        format!("{prefix}{}", self.next_stream.fetch_add(1, Ordering::Relaxed))
-    }
-
-    fn touch(&self) {
-        *self.last_seen.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
-    }
-
-    fn end(&self) {
-        self.session.closed.cancel();
-        for (_, (token, sink)) in self.inflight.lock().unwrap_or_else(PoisonError::into_inner).drain() {
-            sink.close();
-            token.cancel();
-        }
-    }
 }
 
 impl Server {
@@ -343,7 +307,10 @@ impl HttpService {
     }
 
     pub(crate) fn messages_path(&self) -> &str {
-        self.inner.legacy_sse.as_ref().map_or("/messages", |(_, m)| m.as_str())
+        self.inner
+            .legacy_sse
+            .as_ref()
+            .map_or("/messages", |(_, m)| m.as_str())
     }
 
     /// The MCP server behind the service.
@@ -382,22 +349,35 @@ pub(crate) fn respond(status: StatusCode, body: McpBody) -> Response<McpBody> {
 
 pub(crate) fn json_response(status: StatusCode, bytes: Vec<u8>) -> Response<McpBody> {
     let mut r = respond(status, McpBody::full(bytes));
-    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
 }
 
 /// A JSON-RPC error response with an HTTP status.
-pub(crate) fn rpc_error(status: StatusCode, id: Option<RequestId>, error: ErrorObject) -> Response<McpBody> {
-    json_response(status, encode(&Message::Response(RpcResponse::error(id, error))))
+pub(crate) fn rpc_error(
+    status: StatusCode,
+    id: Option<RequestId>,
+    error: ErrorObject,
+) -> Response<McpBody> {
+    json_response(
+        status,
+        encode(&Message::Response(RpcResponse::error(id, error))),
+    )
 }
 
-fn plain_error(status: StatusCode, message: &str) -> Response<McpBody> {
-    rpc_error(status, None, ErrorObject::new(ErrorCode::INVALID_REQUEST, message))
+pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response<McpBody> {
+    rpc_error(
+        status,
+        None,
+        ErrorObject::new(ErrorCode::INVALID_REQUEST, message),
+    )
 }
 
-fn method_not_allowed(allow: &'static str) -> Response<McpBody> {
+pub(crate) fn method_not_allowed(allow: &'static str) -> Response<McpBody> {
     let mut r = plain_error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
-    r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+    r.headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allow));
     r
 }
 
@@ -411,7 +391,7 @@ pub(crate) fn sse_response(body: SseBody) -> Response<McpBody> {
 }
 
 /// The HTTP status of a JSON-RPC error answered by the engine.
-fn status_of(error: &ErrorObject, modern: bool) -> StatusCode {
+pub(crate) fn status_of(error: &ErrorObject, modern: bool) -> StatusCode {
     match error.code {
         ErrorCode::METHOD_NOT_FOUND if modern => StatusCode::NOT_FOUND,
         ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY
@@ -421,18 +401,11 @@ fn status_of(error: &ErrorObject, modern: bool) -> StatusCode {
     }
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
-}
-
-/// Decodes a mirrored header value: `=?base64?...?=` or plain; `None` when invalid.
-pub(crate) fn decode_header_value(raw: &HeaderValue) -> Option<String> {
-    let text = raw.to_str().ok()?.trim();
-    if let Some(inner) = text.strip_prefix("=?base64?").and_then(|t| t.strip_suffix("?=")) {
-        let bytes = base64::engine::general_purpose::STANDARD.decode(inner).ok()?;
-        return String::from_utf8(bytes).ok();
-    }
-    Some(text.to_owned())
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 pub(crate) fn new_session_id() -> String {
@@ -459,7 +432,10 @@ where
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!("request body larger than {max} bytes"),
         )),
-        Err(_) => Err(plain_error(StatusCode::BAD_REQUEST, "could not read the request body")),
+        Err(_) => Err(plain_error(
+            StatusCode::BAD_REQUEST,
+            "could not read the request body",
+        )),
     }
 }
 
@@ -474,22 +450,31 @@ impl HttpService {
         let path = parts.uri.path();
         let inner = &self.inner;
         match (&parts.method, path) {
-            (&Method::GET, "/health/live") => return json_response(StatusCode::OK, br#"{"status":"pass"}"#.to_vec()),
+            (&Method::GET, "/health/live") => {
+                return json_response(StatusCode::OK, br#"{"status":"pass"}"#.to_vec());
+            }
             (&Method::GET, "/health/ready") => {
-                let draining = parts.extensions.get::<ShutdownSignal>().is_some_and(|s| s.0.is_cancelled());
+                let draining = parts
+                    .extensions
+                    .get::<ShutdownSignal>()
+                    .is_some_and(|s| s.0.is_cancelled());
                 return if !draining && inner.sessions.ready().await {
                     json_response(StatusCode::OK, br#"{"status":"pass"}"#.to_vec())
                 } else {
-                    json_response(StatusCode::SERVICE_UNAVAILABLE, br#"{"status":"fail"}"#.to_vec())
+                    json_response(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        br#"{"status":"fail"}"#.to_vec(),
+                    )
                 };
             }
             _ => {}
         }
         let is_mcp = path == inner.path;
-        let legacy = inner
-            .legacy_sse
-            .as_ref()
-            .and_then(|(sse, messages)| (path == sse).then_some(true).or((path == messages).then_some(false)));
+        let legacy = inner.legacy_sse.as_ref().and_then(|(sse, messages)| {
+            (path == sse)
+                .then_some(true)
+                .or((path == messages).then_some(false))
+        });
         if !is_mcp && legacy.is_none() {
             return plain_error(StatusCode::NOT_FOUND, "not found");
         }
@@ -499,7 +484,9 @@ impl HttpService {
         match (legacy, &parts.method) {
             (Some(true), &Method::GET) => return super::legacy_sse::open(self, &parts),
             (Some(true), _) => return method_not_allowed("GET"),
-            (Some(false), &Method::POST) => return super::legacy_sse::post(self, parts, body).await,
+            (Some(false), &Method::POST) => {
+                return super::legacy_sse::post(self, parts, body).await;
+            }
             (Some(false), _) => return method_not_allowed("POST"),
             (None, _) => {}
         }
@@ -519,7 +506,10 @@ impl HttpService {
         B::Error: Into<BoxError>,
     {
         if !is_json(&parts.headers) {
-            return plain_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+            return plain_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json",
+            );
         }
         let accept = accept(&parts.headers);
         if !accept.json && !accept.sse {
@@ -534,28 +524,40 @@ impl HttpService {
             Err(r) => return r,
         };
         let message = match decode(&bytes) {
-            Err(e) => return rpc_error(StatusCode::BAD_REQUEST, e.id().cloned(), e.to_error_object()),
+            Err(e) => {
+                return rpc_error(
+                    StatusCode::BAD_REQUEST,
+                    e.id().cloned(),
+                    e.to_error_object(),
+                );
+            }
             Ok(Decoded::Batch(items)) => return self.batch(&parts, principal, items, accept).await,
             Ok(Decoded::Single(m)) => m,
         };
         let header_version = header(&parts.headers, &MCP_PROTOCOL_VERSION);
-        let modern_header = header_version.and_then(ProtocolVersion::parse).is_some_and(ProtocolVersion::is_modern);
+        let modern_header = header_version
+            .and_then(ProtocolVersion::parse)
+            .is_some_and(ProtocolVersion::is_modern);
         match message {
             Message::Request(request) if modern_header || Server::is_modern(&request) => {
                 self.modern(&parts, principal, request, accept).await
             }
             Message::Request(request) => self.legacy(&parts, principal, request, accept).await,
             Message::Notification(n) => {
-                if !modern_header && !notification_is_modern(&n) {
-                    if let Some(r) = self.legacy_notification(&parts, &principal, &n).await {
-                        return r;
-                    }
+                if !modern_header
+                    && !notification_is_modern(&n)
+                    && let Some(r) = self.legacy_notification(&parts, &principal, &n).await
+                {
+                    return r;
                 }
                 respond(StatusCode::ACCEPTED, McpBody::empty())
             }
             Message::Response(response) => {
                 if modern_header {
-                    return plain_error(StatusCode::BAD_REQUEST, "clients send no responses in 2026-07-28");
+                    return plain_error(
+                        StatusCode::BAD_REQUEST,
+                        "clients send no responses in 2026-07-28",
+                    );
                 }
                 match self.session_of(&parts, &principal).await {
                     Ok(live) => {
@@ -569,7 +571,7 @@ impl HttpService {
     }
 
     /// A 2026-07-28 request: header mirroring, then stateless dispatch.
-    async fn modern(
+    pub(crate) async fn modern(
         &self,
         parts: &http::request::Parts,
         principal: Arc<Principal>,
@@ -618,7 +620,12 @@ impl HttpService {
                 }
             });
             return sse_response(
-                SseBody::new(Source::Messages(rx), Some(self.inner.keep_alive), Some(guard)).end_after(id),
+                SseBody::new(
+                    Source::Messages(rx),
+                    Some(self.inner.keep_alive),
+                    Some(guard),
+                )
+                .end_after(id),
             );
         }
         drop(rx);
@@ -629,427 +636,19 @@ impl HttpService {
         guard.disarm();
         match response {
             Some(r) => {
-                let status = r.outcome.as_ref().err().map_or(StatusCode::OK, |e| status_of(e, true));
+                let status = r
+                    .outcome
+                    .as_ref()
+                    .err()
+                    .map_or(StatusCode::OK, |e| status_of(e, true));
                 json_response(status, encode(&Message::Response(r)))
             }
             None => respond(StatusCode::NO_CONTENT, McpBody::empty()),
         }
     }
-
-    /// A legacy request: `initialize` opens a session, everything else needs one (unless the
-    /// service is stateless).
-    async fn legacy(
-        &self,
-        parts: &http::request::Parts,
-        principal: Arc<Principal>,
-        request: RpcRequest,
-        accept: Accept,
-    ) -> Response<McpBody> {
-        let inner = &self.inner;
-        let id = request.id.clone();
-        let header_version = match header(&parts.headers, &MCP_PROTOCOL_VERSION) {
-            None => None,
-            Some(v) => match ProtocolVersion::parse(v).filter(|v| v.is_legacy() && inner.server.supported_versions().contains(v)) {
-                Some(v) => Some(v),
-                None if request.method == methods::INITIALIZE => None,
-                None => {
-                    return rpc_error(
-                        StatusCode::BAD_REQUEST,
-                        Some(id),
-                        ErrorObject::new(ErrorCode::INVALID_REQUEST, format!("unsupported MCP-Protocol-Version: {v}")),
-                    );
-                }
-            },
-        };
-        if request.method == methods::INITIALIZE {
-            return self.initialize(parts, &principal, &request).await;
-        }
-        if inner.stateless {
-            let incoming = Incoming {
-                request,
-                principal,
-                session: None,
-                legacy_version: Some(header_version.unwrap_or(ProtocolVersion::HTTP_DEFAULT)),
-                modern_hint: false,
-                extensions: Arc::new(request_extensions(parts)),
-                sink: Sink::new(mpsc::unbounded_channel().0),
-                cancel: CancellationToken::new(),
-            };
-            return match inner.server.handle(incoming).await {
-                Some(r) => json_response(StatusCode::OK, encode(&Message::Response(r))),
-                None => respond(StatusCode::NO_CONTENT, McpBody::empty()),
-            };
-        }
-        let live = match self.session_of(parts, &principal).await {
-            Ok(live) => live,
-            Err(r) => return r,
-        };
-        if header_version.is_some_and(|v| v != live.session.version) {
-            return rpc_error(
-                StatusCode::BAD_REQUEST,
-                Some(id),
-                ErrorObject::new(ErrorCode::INVALID_REQUEST, "MCP-Protocol-Version differs from the negotiated version"),
-            );
-        }
-        let may_stream = matches!(
-            request.method.as_str(),
-            methods::TOOLS_CALL | methods::PROMPTS_GET | methods::RESOURCES_READ
-        );
-        let token = live.session.closed.child_token();
-        let (tx, rx) = mpsc::unbounded_channel();
-        let sink = Sink::new(tx);
-        let incoming = Incoming {
-            request,
-            principal,
-            session: Some(Arc::clone(&live.session)),
-            legacy_version: None,
-            modern_hint: false,
-            extensions: Arc::new(request_extensions(parts)),
-            sink: sink.clone(),
-            cancel: token.clone(),
-        };
-        live.inflight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id.clone(), (token, sink.clone()));
-        let server = inner.server.clone();
-        if accept.sse && (may_stream || !accept.json) {
-            let stream_id = live.stream_id('r');
-            let stream = Arc::new(LegacyStream::default());
-            let (frames_tx, frames_rx) = mpsc::unbounded_channel();
-            stream.attach(frames_tx);
-            live.streams
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(stream_id.clone(), Arc::clone(&stream));
-            let first = self.priming(&live, &stream_id).await;
-            tokio::spawn(pump(
-                rx,
-                stream,
-                Arc::clone(&inner.events),
-                live.id.clone(),
-                stream_id,
-                Some(id.clone()),
-                true,
-            ));
-            let live2 = Arc::clone(&live);
-            tokio::spawn(async move {
-                let response = server.handle(incoming).await;
-                live2.inflight.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
-                match response {
-                    Some(r) => {
-                        sink.finish(Message::Response(r));
-                    }
-                    None => sink.close(),
-                }
-            });
-            let mut body = SseBody::new(Source::Frames(frames_rx), Some(inner.keep_alive), None);
-            if let Some(first) = first {
-                body = body.first(first);
-            }
-            return sse_response(body);
-        }
-        drop(rx);
-        let response = server.handle(incoming).await;
-        live.inflight.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
-        match response {
-            Some(r) => json_response(StatusCode::OK, encode(&Message::Response(r))),
-            None => respond(StatusCode::NO_CONTENT, McpBody::empty()),
-        }
-    }
-
-    /// The priming event of a 2025-11-25 stream (and its stored, resumable id).
-    async fn priming(&self, live: &Live, stream_id: &str) -> Option<Bytes> {
-        if !live.session.version.supports_priming_events() {
-            return None;
-        }
-        let id = self.inner.events.append(&live.id, stream_id, Bytes::new()).await.ok()?;
-        Some(priming(&id, self.inner.retry))
-    }
-
-    async fn initialize(
-        &self,
-        parts: &http::request::Parts,
-        principal: &Principal,
-        request: &RpcRequest,
-    ) -> Response<McpBody> {
-        let inner = &self.inner;
-        let (result, session) = match inner.server.initialize(request, principal) {
-            Ok(ok) => ok,
-            Err(e) => return rpc_error(StatusCode::BAD_REQUEST, Some(request.id.clone()), e),
-        };
-        let response = encode(&Message::Response(RpcResponse::result(request.id.clone(), result)));
-        if inner.stateless {
-            return json_response(StatusCode::OK, response);
-        }
-        let _ = parts;
-        let id = new_session_id();
-        let record = SessionRecord {
-            id: id.clone(),
-            principal: session.principal_key.clone(),
-            version: session.version,
-            capabilities: (*session.capabilities).clone(),
-            client_info: session.client_info.clone(),
-        };
-        match inner.sessions.create(record, inner.limits).await {
-            Ok(()) => {}
-            Err(StoreError::Capacity) => {
-                let mut r = plain_error(StatusCode::TOO_MANY_REQUESTS, "too many sessions");
-                r.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("30"));
-                return r;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "session store failed");
-                let mut r = plain_error(StatusCode::SERVICE_UNAVAILABLE, "session store unavailable");
-                r.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("5"));
-                return r;
-            }
-        }
-        self.sweep();
-        let live = Arc::new(Live::new(id.clone(), session));
-        inner.server.forward_changes(&live.session);
-        inner.live.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), live);
-        let mut r = json_response(StatusCode::OK, response);
-        r.headers_mut().insert(
-            MCP_SESSION_ID,
-            HeaderValue::from_str(&id).expect("session ids are visible ASCII"),
-        );
-        r
-    }
-
-    /// Drops live sessions idle past the limit (the store reaps its records itself).
-    fn sweep(&self) {
-        let ttl = self.inner.limits.idle_ttl;
-        let now = Instant::now();
-        self.inner.live.lock().unwrap_or_else(PoisonError::into_inner).retain(|_, live| {
-            let idle = now.duration_since(*live.last_seen.lock().unwrap_or_else(PoisonError::into_inner));
-            let keep = idle < ttl;
-            if !keep {
-                live.end();
-            }
-            keep
-        });
-    }
-
-    /// The live session named by `Mcp-Session-Id`, bound to `principal`: 400 without the
-    /// header, 404 when unknown, ended or another principal's.
-    async fn session_of(&self, parts: &http::request::Parts, principal: &Principal) -> Result<Arc<Live>, Response<McpBody>> {
-        let Some(id) = header(&parts.headers, &MCP_SESSION_ID) else {
-            return Err(plain_error(StatusCode::BAD_REQUEST, "missing Mcp-Session-Id"));
-        };
-        self.session(id, principal).await
-    }
-
-    pub(crate) async fn session(&self, id: &str, principal: &Principal) -> Result<Arc<Live>, Response<McpBody>> {
-        let inner = &self.inner;
-        let not_found = || plain_error(StatusCode::NOT_FOUND, "session not found");
-        let record = match inner.sessions.load(id, inner.limits).await {
-            Ok(Some(r)) => r,
-            Ok(None) => {
-                if let Some(live) = inner.live.lock().unwrap_or_else(PoisonError::into_inner).remove(id) {
-                    live.end();
-                }
-                return Err(not_found());
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "session store failed");
-                return Err(plain_error(StatusCode::SERVICE_UNAVAILABLE, "session store unavailable"));
-            }
-        };
-        // Another principal presenting the id gets exactly the answer of an unknown id.
-        if record.principal != principal.binding_key() {
-            return Err(not_found());
-        }
-        let mut live_map = inner.live.lock().unwrap_or_else(PoisonError::into_inner);
-        let live = live_map
-            .entry(id.to_owned())
-            .or_insert_with(|| {
-                // A session another replica created (or this one before a restart): rebuild
-                // its live state from the record.
-                let session = Arc::new(Session::new(
-                    record.version,
-                    record.capabilities.clone(),
-                    record.client_info.clone(),
-                    record.principal.clone(),
-                ));
-                session.mark_initialized();
-                inner.server.forward_changes(&session);
-                Arc::new(Live::new(id.to_owned(), session))
-            })
-            .clone();
-        live.touch();
-        Ok(live)
-    }
-
-    async fn legacy_notification(
-        &self,
-        parts: &http::request::Parts,
-        principal: &Principal,
-        notification: &Notification,
-    ) -> Option<Response<McpBody>> {
-        if self.inner.stateless {
-            return None;
-        }
-        let live = match self.session_of(parts, principal).await {
-            Ok(l) => l,
-            Err(r) => return Some(r),
-        };
-        if let Effect::Cancel(id) = self.inner.server.notification(notification, Some(&live.session)) {
-            if let Some((token, sink)) = live.inflight.lock().unwrap_or_else(PoisonError::into_inner).remove(&id) {
-                sink.close();
-                token.cancel();
-            }
-        }
-        None
-    }
-
-    /// GET: the session's server-to-client stream, or the resumption of a stream.
-    async fn get(&self, parts: &http::request::Parts) -> Response<McpBody> {
-        if !accept(&parts.headers).sse {
-            return plain_error(StatusCode::NOT_ACCEPTABLE, "Accept must allow text/event-stream");
-        }
-        let principal = principal_of(&parts.extensions);
-        let live = match self.session_of(parts, &principal).await {
-            Ok(l) => l,
-            Err(r) => return r,
-        };
-        let inner = &self.inner;
-        let (frames_tx, frames_rx) = mpsc::unbounded_channel();
-        if let Some(last) = header(&parts.headers, &LAST_EVENT_ID) {
-            let replay = match inner.events.replay(&live.id, last).await {
-                Ok(Some(r)) => r,
-                Ok(None) => return plain_error(StatusCode::NOT_FOUND, "unknown Last-Event-ID"),
-                Err(_) => return plain_error(StatusCode::SERVICE_UNAVAILABLE, "event store unavailable"),
-            };
-            for (event_id, data) in replay.events {
-                if !data.is_empty() {
-                    let _ = frames_tx.send(super::sse::frame(&data, Some(&event_id)));
-                }
-            }
-            let stream = live
-                .streams
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get(&replay.stream)
-                .cloned();
-            if let Some(stream) = stream.filter(|s| !s.is_done()) {
-                stream.attach(frames_tx);
-            }
-            return sse_response(SseBody::new(Source::Frames(frames_rx), Some(inner.keep_alive), None));
-        }
-        {
-            let mut current = live.get_stream.lock().unwrap_or_else(PoisonError::into_inner);
-            if current.as_ref().is_some_and(|s| !s.is_done()) {
-                return plain_error(StatusCode::CONFLICT, "this session already has a GET stream");
-            }
-            let stream_id = live.stream_id('g');
-            let stream = Arc::new(LegacyStream::default());
-            stream.attach(frames_tx);
-            live.streams
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(stream_id.clone(), Arc::clone(&stream));
-            *current = Some(Arc::clone(&stream));
-            let (tx, rx) = mpsc::unbounded_channel();
-            live.session.set_outbound(Some(Sink::new(tx)));
-            let events = Arc::clone(&inner.events);
-            let session_id = live.id.clone();
-            let closed = live.session.closed.clone();
-            let shutdown = parts.extensions.get::<ShutdownSignal>().map(|s| s.0.clone());
-            tokio::spawn(async move {
-                tokio::select! {
-                    () = pump(rx, Arc::clone(&stream), events, session_id, stream_id, None, true) => {}
-                    () = closed.cancelled() => {}
-                    () = async { match shutdown { Some(s) => s.cancelled().await, None => std::future::pending().await } } => {}
-                }
-                stream.attach(mpsc::unbounded_channel().0);
-            });
-        }
-        sse_response(SseBody::new(Source::Frames(frames_rx), Some(inner.keep_alive), None))
-    }
-
-    /// DELETE: ends the session.
-    async fn delete(&self, parts: &http::request::Parts) -> Response<McpBody> {
-        let principal = principal_of(&parts.extensions);
-        let live = match self.session_of(parts, &principal).await {
-            Ok(l) => l,
-            Err(r) => return r,
-        };
-        let inner = &self.inner;
-        let _ = inner.sessions.remove(&live.id).await;
-        inner.live.lock().unwrap_or_else(PoisonError::into_inner).remove(&live.id);
-        inner.events.forget(&live.id).await;
-        live.end();
-        respond(StatusCode::NO_CONTENT, McpBody::empty())
-    }
-
-    /// A JSON-RPC batch: only in 2025-03-26 sessions.
-    async fn batch(
-        &self,
-        parts: &http::request::Parts,
-        principal: Arc<Principal>,
-        items: Vec<Result<Message, mcp_core::jsonrpc::DecodeError>>,
-        _accept: Accept,
-    ) -> Response<McpBody> {
-        let refuse = || {
-            rpc_error(
-                StatusCode::BAD_REQUEST,
-                None,
-                ErrorObject::new(ErrorCode::INVALID_REQUEST, "batches are not supported by this protocol version"),
-            )
-        };
-        if self.inner.stateless || header(&parts.headers, &MCP_SESSION_ID).is_none() {
-            return refuse();
-        }
-        let live = match self.session_of(parts, &principal).await {
-            Ok(l) => l,
-            Err(r) => return r,
-        };
-        if !live.session.version.supports_batching() {
-            return refuse();
-        }
-        let mut responses = Vec::new();
-        for item in items {
-            match item {
-                Err(e) => responses.push(Message::Response(RpcResponse::error(e.id().cloned(), e.to_error_object()))),
-                Ok(Message::Request(r)) if r.method == methods::INITIALIZE => responses.push(Message::Response(
-                    RpcResponse::error(
-                        Some(r.id),
-                        ErrorObject::new(ErrorCode::INVALID_REQUEST, "initialize must not be part of a batch"),
-                    ),
-                )),
-                Ok(Message::Request(request)) => {
-                    let incoming = Incoming {
-                        request,
-                        principal: Arc::clone(&principal),
-                        session: Some(Arc::clone(&live.session)),
-                        legacy_version: None,
-                        modern_hint: false,
-                        extensions: Arc::new(request_extensions(parts)),
-                        sink: Sink::new(mpsc::unbounded_channel().0),
-                        cancel: live.session.closed.child_token(),
-                    };
-                    if let Some(r) = self.inner.server.handle(incoming).await {
-                        responses.push(Message::Response(r));
-                    }
-                }
-                Ok(Message::Notification(n)) => {
-                    let _ = self.inner.server.notification(&n, Some(&live.session));
-                }
-                Ok(Message::Response(r)) => {
-                    live.session.complete(r);
-                }
-            }
-        }
-        if responses.is_empty() {
-            return respond(StatusCode::ACCEPTED, McpBody::empty());
-        }
-        let body = serde_json::to_vec(&responses).expect("messages serialize");
-        json_response(StatusCode::OK, body)
-    }
 }
 
-fn notification_is_modern(n: &Notification) -> bool {
+pub(crate) fn notification_is_modern(n: &Notification) -> bool {
     n.params
         .as_deref()
         .and_then(|p| serde_json::from_str::<Value>(p.get()).ok())
@@ -1067,118 +666,9 @@ pub(crate) fn request_extensions(parts: &http::request::Parts) -> http::Extensio
     ext
 }
 
-fn mismatch(message: String) -> ErrorObject {
-    ErrorObject::new(ErrorCode::HEADER_MISMATCH, message)
-}
-
-/// `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name` and `Mcp-Param-*` must mirror the body.
-fn check_mirrored_headers(headers: &HeaderMap, request: &RpcRequest, server: &Server) -> Result<(), ErrorObject> {
-    let params: Value = request
-        .params
-        .as_deref()
-        .and_then(|p| serde_json::from_str(p.get()).ok())
-        .unwrap_or(Value::Null);
-    let read = |name: &HeaderName| -> Result<Option<String>, ErrorObject> {
-        match headers.get(name) {
-            None => Ok(None),
-            Some(v) => decode_header_value(v)
-                .map(Some)
-                .ok_or_else(|| mismatch(format!("Header mismatch: invalid {name} header value"))),
-        }
-    };
-    let Some(version) = read(&MCP_PROTOCOL_VERSION)? else {
-        return Err(mismatch("Header mismatch: missing MCP-Protocol-Version header".into()));
-    };
-    if let Some(body_version) = params["_meta"][meta::PROTOCOL_VERSION_KEY].as_str() {
-        if body_version != version {
-            return Err(mismatch(format!(
-                "Header mismatch: MCP-Protocol-Version header value '{version}' does not match body value '{body_version}'"
-            )));
-        }
-    }
-    match read(&MCP_METHOD)? {
-        None => return Err(mismatch("Header mismatch: missing Mcp-Method header".into())),
-        Some(m) if m != request.method => {
-            return Err(mismatch(format!(
-                "Header mismatch: Mcp-Method header value '{m}' does not match body value '{}'",
-                request.method
-            )));
-        }
-        Some(_) => {}
-    }
-    let named = match request.method.as_str() {
-        methods::TOOLS_CALL | methods::PROMPTS_GET => Some(&params["name"]),
-        methods::RESOURCES_READ => Some(&params["uri"]),
-        _ => None,
-    };
-    if let Some(body_name) = named {
-        let body_name = body_name.as_str().unwrap_or_default();
-        match read(&MCP_NAME)? {
-            None => return Err(mismatch("Header mismatch: missing Mcp-Name header".into())),
-            Some(n) if n != body_name => {
-                return Err(mismatch(format!(
-                    "Header mismatch: Mcp-Name header value '{n}' does not match body value '{body_name}'"
-                )));
-            }
-            Some(_) => {}
-        }
-    }
-    if request.method == methods::TOOLS_CALL {
-        check_param_headers(headers, &params, server)?;
-    }
-    Ok(())
-}
-
-/// `Mcp-Param-{Name}` headers of the tool's `x-mcp-header` properties must equal the body.
-fn check_param_headers(headers: &HeaderMap, params: &Value, server: &Server) -> Result<(), ErrorObject> {
-    let Some(name) = params["name"].as_str() else { return Ok(()) };
-    let Some(def) = server.tool_definition(name) else { return Ok(()) };
-    let Some(Value::Object(props)) = def.input_schema.get("properties") else { return Ok(()) };
-    for (prop, schema) in props {
-        let Some(header_name) = schema.get("x-mcp-header").and_then(Value::as_str) else { continue };
-        let Ok(name) = HeaderName::try_from(format!("mcp-param-{header_name}")) else { continue };
-        let body = &params["arguments"][prop];
-        let value = headers.get(&name);
-        match (body, value) {
-            (Value::Null, None) => {}
-            (Value::Null, Some(_)) => {
-                return Err(mismatch(format!("Header mismatch: {name} sent without a body value")));
-            }
-            (_, None) => return Err(mismatch(format!("Header mismatch: missing {name} header"))),
-            (body, Some(raw)) => {
-                let Some(text) = decode_header_value(raw) else {
-                    return Err(mismatch(format!("Header mismatch: invalid {name} header value")));
-                };
-                let equal = match body {
-                    Value::String(s) => *s == text,
-                    Value::Bool(b) => text == if *b { "true" } else { "false" },
-                    Value::Number(n) => text.parse::<f64>().ok() == n.as_f64(),
-                    _ => false,
-                };
-                if !equal {
-                    return Err(mismatch(format!(
-                        "Header mismatch: {name} header value '{text}' does not match the body"
-                    )));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_values_decode() {
-        assert_eq!(
-            decode_header_value(&HeaderValue::from_static("=?base64?Z2V0X3dlYXRoZXI=?=")).as_deref(),
-            Some("get_weather")
-        );
-        assert_eq!(decode_header_value(&HeaderValue::from_static("  plain ")).as_deref(), Some("plain"));
-        assert_eq!(decode_header_value(&HeaderValue::from_static("=?base64?!!!?=")), None);
-    }
 
     #[test]
     fn session_ids_are_long_and_visible() {

@@ -32,7 +32,10 @@ pub(crate) fn frame(json: &[u8], id: Option<&str>) -> Bytes {
 /// The priming event of a 2025-11-25 stream: an id to resume from, empty data, and the
 /// reconnection delay.
 pub(crate) fn priming(id: &str, retry: Duration) -> Bytes {
-    Bytes::from(format!("id: {id}\nretry: {}\ndata: \n\n", retry.as_millis()))
+    Bytes::from(format!(
+        "id: {id}\nretry: {}\ndata: \n\n",
+        retry.as_millis()
+    ))
 }
 
 const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
@@ -63,7 +66,11 @@ pub(crate) struct SseBody {
 }
 
 impl SseBody {
-    pub(crate) fn new(source: Source, keep_alive: Option<Duration>, guard: Option<DropGuard>) -> Self {
+    pub(crate) fn new(
+        source: Source,
+        keep_alive: Option<Duration>,
+        guard: Option<DropGuard>,
+    ) -> Self {
         let keep_alive = keep_alive.map(|d| {
             let mut i = tokio::time::interval_at(tokio::time::Instant::now() + d, d);
             i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -94,7 +101,10 @@ impl Body for SseBody {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         let this = &mut *self;
         if this.ended {
             return Poll::Ready(None);
@@ -127,7 +137,9 @@ impl Body for SseBody {
             }
             Poll::Pending => match &mut this.keep_alive {
                 Some(k) => match k.poll_tick(cx) {
-                    Poll::Ready(_) => Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(KEEP_ALIVE))))),
+                    Poll::Ready(_) => {
+                        Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(KEEP_ALIVE)))))
+                    }
                     Poll::Pending => Poll::Pending,
                 },
                 None => Poll::Pending,
@@ -160,10 +172,10 @@ impl LegacyStream {
 
     fn deliver(&self, frame: Bytes) {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(tx) = conn.as_ref() {
-            if tx.send(frame).is_err() {
-                *conn = None;
-            }
+        if let Some(tx) = conn.as_ref()
+            && tx.send(frame).is_err()
+        {
+            *conn = None;
         }
     }
 
@@ -193,7 +205,10 @@ pub(crate) async fn pump(
         let last = matches!((&message, &end_after), (Message::Response(r), Some(id)) if r.id.as_ref() == Some(id));
         let json = encode(&message);
         let id = if resumable {
-            events.append(&session, &stream_id, Bytes::from(json.clone())).await.ok()
+            events
+                .append(&session, &stream_id, Bytes::from(json.clone()))
+                .await
+                .ok()
         } else {
             None
         };

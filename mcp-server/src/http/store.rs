@@ -79,7 +79,11 @@ pub trait SessionStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The record with `id`, if it exists and is not idle past the limit; marks it used.
-    fn load(&self, id: &str, limits: SessionLimits) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
+    fn load(
+        &self,
+        id: &str,
+        limits: SessionLimits,
+    ) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
 
     /// Removes the record. Returns whether it existed.
     fn remove(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
@@ -93,7 +97,12 @@ pub trait SessionStore: Send + Sync + 'static {
 /// Stores the SSE events of legacy streams for resumption (`Last-Event-ID`).
 pub trait EventStore: Send + Sync + 'static {
     /// Appends an event to `stream` of `session`; returns its id, which names the stream.
-    fn append(&self, session: &str, stream: &str, data: Bytes) -> impl Future<Output = Result<String, StoreError>> + Send;
+    fn append(
+        &self,
+        session: &str,
+        stream: &str,
+        data: Bytes,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
 
     /// The events of the stream that `last_event_id` belongs to, after it, if that stream
     /// belongs to `session`. Never events of another stream or session.
@@ -148,7 +157,10 @@ impl SessionStore for MemorySessionStore {
         if map.len() >= limits.max_total {
             return Err(StoreError::Capacity);
         }
-        let mine = map.values().filter(|(r, _)| r.principal == record.principal).count();
+        let mine = map
+            .values()
+            .filter(|(r, _)| r.principal == record.principal)
+            .count();
         if mine >= limits.max_per_principal {
             return Err(StoreError::Capacity);
         }
@@ -156,7 +168,11 @@ impl SessionStore for MemorySessionStore {
         Ok(())
     }
 
-    async fn load(&self, id: &str, limits: SessionLimits) -> Result<Option<SessionRecord>, StoreError> {
+    async fn load(
+        &self,
+        id: &str,
+        limits: SessionLimits,
+    ) -> Result<Option<SessionRecord>, StoreError> {
         let mut map = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         match map.get_mut(id) {
@@ -214,7 +230,9 @@ impl Default for MemoryEventStore {
 impl EventStore for MemoryEventStore {
     async fn append(&self, session: &str, stream: &str, data: Bytes) -> Result<String, StoreError> {
         let mut streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = streams.entry((session.to_owned(), stream.to_owned())).or_default();
+        let log = streams
+            .entry((session.to_owned(), stream.to_owned()))
+            .or_default();
         let seq = log.next;
         log.next += 1;
         log.events.push_back((seq, data));
@@ -224,7 +242,11 @@ impl EventStore for MemoryEventStore {
         Ok(format!("{stream}.{seq}"))
     }
 
-    async fn replay(&self, session: &str, last_event_id: &str) -> Result<Option<Replay>, StoreError> {
+    async fn replay(
+        &self,
+        session: &str,
+        last_event_id: &str,
+    ) -> Result<Option<Replay>, StoreError> {
         let Some((stream, seq)) = parse_event_id(last_event_id) else {
             return Ok(None);
         };
@@ -254,17 +276,33 @@ impl EventStore for MemoryEventStore {
 
 /// The object-safe twins the service stores.
 pub(crate) trait DynSessionStore: Send + Sync {
-    fn create(&self, record: SessionRecord, limits: SessionLimits) -> BoxFuture<'_, Result<(), StoreError>>;
-    fn load<'a>(&'a self, id: &'a str, limits: SessionLimits) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
+    fn create(
+        &self,
+        record: SessionRecord,
+        limits: SessionLimits,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
+    fn load<'a>(
+        &'a self,
+        id: &'a str,
+        limits: SessionLimits,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
     fn remove<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<bool, StoreError>>;
     fn ready(&self) -> BoxFuture<'_, bool>;
 }
 
 impl<T: SessionStore> DynSessionStore for T {
-    fn create(&self, record: SessionRecord, limits: SessionLimits) -> BoxFuture<'_, Result<(), StoreError>> {
+    fn create(
+        &self,
+        record: SessionRecord,
+        limits: SessionLimits,
+    ) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(SessionStore::create(self, record, limits))
     }
-    fn load<'a>(&'a self, id: &'a str, limits: SessionLimits) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
+    fn load<'a>(
+        &'a self,
+        id: &'a str,
+        limits: SessionLimits,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
         Box::pin(SessionStore::load(self, id, limits))
     }
     fn remove<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
@@ -276,16 +314,34 @@ impl<T: SessionStore> DynSessionStore for T {
 }
 
 pub(crate) trait DynEventStore: Send + Sync {
-    fn append<'a>(&'a self, session: &'a str, stream: &'a str, data: Bytes) -> BoxFuture<'a, Result<String, StoreError>>;
-    fn replay<'a>(&'a self, session: &'a str, last: &'a str) -> BoxFuture<'a, Result<Option<Replay>, StoreError>>;
+    fn append<'a>(
+        &'a self,
+        session: &'a str,
+        stream: &'a str,
+        data: Bytes,
+    ) -> BoxFuture<'a, Result<String, StoreError>>;
+    fn replay<'a>(
+        &'a self,
+        session: &'a str,
+        last: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Replay>, StoreError>>;
     fn forget<'a>(&'a self, session: &'a str) -> BoxFuture<'a, ()>;
 }
 
 impl<T: EventStore> DynEventStore for T {
-    fn append<'a>(&'a self, session: &'a str, stream: &'a str, data: Bytes) -> BoxFuture<'a, Result<String, StoreError>> {
+    fn append<'a>(
+        &'a self,
+        session: &'a str,
+        stream: &'a str,
+        data: Bytes,
+    ) -> BoxFuture<'a, Result<String, StoreError>> {
         Box::pin(EventStore::append(self, session, stream, data))
     }
-    fn replay<'a>(&'a self, session: &'a str, last: &'a str) -> BoxFuture<'a, Result<Option<Replay>, StoreError>> {
+    fn replay<'a>(
+        &'a self,
+        session: &'a str,
+        last: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Replay>, StoreError>> {
         Box::pin(EventStore::replay(self, session, last))
     }
     fn forget<'a>(&'a self, session: &'a str) -> BoxFuture<'a, ()> {
@@ -295,7 +351,11 @@ impl<T: EventStore> DynEventStore for T {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        Bytes, ClientCapabilities, Duration, EventStore, Implementation, MemoryEventStore,
+        MemorySessionStore, ProtocolVersion, SessionLimits, SessionRecord, SessionStore,
+        StoreError,
+    };
 
     fn record(id: &str, principal: &str) -> SessionRecord {
         SessionRecord {
@@ -317,29 +377,63 @@ mod tests {
         };
         store.create(record("a", "p1"), limits).await.expect("a");
         store.create(record("b", "p1"), limits).await.expect("b");
-        assert!(matches!(store.create(record("c", "p1"), limits).await, Err(StoreError::Capacity)));
+        assert!(matches!(
+            store.create(record("c", "p1"), limits).await,
+            Err(StoreError::Capacity)
+        ));
         store.create(record("d", "p2"), limits).await.expect("d");
-        assert!(matches!(store.create(record("e", "p3"), limits).await, Err(StoreError::Capacity)));
+        assert!(matches!(
+            store.create(record("e", "p3"), limits).await,
+            Err(StoreError::Capacity)
+        ));
         assert!(store.load("a", limits).await.expect("load").is_some());
         assert!(store.remove("a").await.expect("remove"));
         assert!(store.load("a", limits).await.expect("load").is_none());
-        let expired = SessionLimits { idle_ttl: Duration::ZERO, ..limits };
+        let expired = SessionLimits {
+            idle_ttl: Duration::ZERO,
+            ..limits
+        };
         assert!(store.load("b", expired).await.expect("load").is_none());
     }
 
     #[tokio::test]
     async fn replay_stays_on_its_stream_and_session() {
         let store = MemoryEventStore::new(2);
-        let a0 = store.append("s1", "A", Bytes::from("a0")).await.expect("append");
-        store.append("s1", "B", Bytes::from("b0")).await.expect("append");
-        store.append("s1", "A", Bytes::from("a1")).await.expect("append");
-        store.append("s1", "A", Bytes::from("a2")).await.expect("append");
-        let r = store.replay("s1", &a0).await.expect("replay").expect("stream");
+        let a0 = store
+            .append("s1", "A", Bytes::from("a0"))
+            .await
+            .expect("append");
+        store
+            .append("s1", "B", Bytes::from("b0"))
+            .await
+            .expect("append");
+        store
+            .append("s1", "A", Bytes::from("a1"))
+            .await
+            .expect("append");
+        store
+            .append("s1", "A", Bytes::from("a2"))
+            .await
+            .expect("append");
+        let r = store
+            .replay("s1", &a0)
+            .await
+            .expect("replay")
+            .expect("stream");
         assert_eq!(r.stream, "A");
         let data: Vec<_> = r.events.iter().map(|(_, d)| d.clone()).collect();
         assert_eq!(data, [Bytes::from("a1"), Bytes::from("a2")]);
-        assert!(store.replay("s2", &a0).await.expect("replay").is_none(), "another session's id yields nothing");
-        assert!(store.replay("s1", "garbage").await.expect("replay").is_none());
+        assert!(
+            store.replay("s2", &a0).await.expect("replay").is_none(),
+            "another session's id yields nothing"
+        );
+        assert!(
+            store
+                .replay("s1", "garbage")
+                .await
+                .expect("replay")
+                .is_none()
+        );
         store.forget("s1").await;
         assert!(store.replay("s1", &a0).await.expect("replay").is_none());
     }
