@@ -41,6 +41,8 @@ pub(crate) struct Incoming {
     pub(crate) extensions: Arc<http::Extensions>,
     pub(crate) sink: Sink,
     pub(crate) cancel: CancellationToken,
+    /// The transport already ran the authorization policy for this request.
+    pub(crate) preauthorized: bool,
 }
 
 /// The era a request is served in.
@@ -72,6 +74,9 @@ pub(crate) struct Base {
     pub(crate) log_level: LogLevelSource,
     pub(crate) extensions: Arc<http::Extensions>,
     pub(crate) session: Option<Arc<Session>>,
+    /// The transport already ran the policy for this call (HTTP decides before the
+    /// response starts, so a scope shortfall can still be a 403).
+    pub(crate) preauthorized: bool,
 }
 
 impl Base {
@@ -212,6 +217,7 @@ impl Server {
             extensions,
             sink,
             cancel,
+            preauthorized,
             ..
         } = incoming;
         let base = Base {
@@ -226,6 +232,7 @@ impl Server {
             log_level,
             extensions,
             session: None,
+            preauthorized,
         };
         let params = request.params.as_deref();
         match request.method.as_str() {
@@ -246,6 +253,7 @@ impl Server {
             extensions,
             sink,
             cancel,
+            preauthorized,
             ..
         } = incoming;
         let method = request.method.as_str();
@@ -305,6 +313,7 @@ impl Server {
             log_level,
             extensions,
             session,
+            preauthorized,
         };
         let params = request.params.as_deref();
         match self.legacy_only(&base, method, params) {
@@ -358,12 +367,14 @@ impl Server {
         let has_resources = !inner.resources.is_empty() || !inner.templates.is_empty();
         let has_prompts = !inner.prompts.is_empty();
         match method {
-            methods::TOOLS_LIST if has_tools => self.list_tools(base, params),
+            methods::TOOLS_LIST if has_tools => self.list_tools(base, params).await,
             methods::TOOLS_CALL if has_tools => self.call_tool(base, params).await,
-            methods::RESOURCES_LIST if has_resources => self.list_resources(base, params),
-            methods::RESOURCES_TEMPLATES_LIST if has_resources => self.list_templates(base, params),
+            methods::RESOURCES_LIST if has_resources => self.list_resources(base, params).await,
+            methods::RESOURCES_TEMPLATES_LIST if has_resources => {
+                self.list_templates(base, params).await
+            }
             methods::RESOURCES_READ if has_resources => self.read_resource(base, params).await,
-            methods::PROMPTS_LIST if has_prompts => self.list_prompts(base, params),
+            methods::PROMPTS_LIST if has_prompts => self.list_prompts(base, params).await,
             methods::PROMPTS_GET if has_prompts => self.get_prompt(base, params).await,
             methods::COMPLETION_COMPLETE if self.has_completions() => {
                 self.complete(base, params).await

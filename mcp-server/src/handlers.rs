@@ -17,6 +17,7 @@ use mcp_core::protocol::{
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
+use crate::authz::{self, Check, Decision, decide};
 use crate::completion::{CompletionRequest, Key};
 use crate::context::{RequestContext, notification, to_value};
 use crate::dispatch::{Base, Reply, invalid, raw};
@@ -129,16 +130,68 @@ impl Server {
         Ok((&items[start..end], next))
     }
 
-    fn list<T>(
+    /// Asks the policy (if any) about one call or one listed item.
+    pub(crate) async fn check(
         &self,
         base: &Base,
+        method: &str,
+        name: Option<&str>,
+        arguments: Option<&Map<String, Value>>,
+        annotations: Option<&p::ToolAnnotations>,
+        listing: bool,
+    ) -> Decision {
+        let Some(policy) = &self.inner.authz else {
+            return Decision::Allow;
+        };
+        if base.preauthorized && !listing {
+            return Decision::Allow;
+        }
+        let check = Check {
+            principal: &base.principal,
+            method,
+            name,
+            arguments,
+            annotations,
+            version: base.version,
+            listing,
+        };
+        decide(policy.as_ref(), &check).await
+    }
+
+    /// A list result: the list request is authorized, hidden items are left out, and the
+    /// visible ones are paged.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one generic body for the four list methods"
+    )]
+    async fn list<T>(
+        &self,
+        base: &Base,
+        method: &str,
         raw: Option<&RawValue>,
         items: &[T],
         key: &str,
+        describe: impl Fn(&T) -> (&str, Option<&p::ToolAnnotations>),
         render: impl Fn(&T) -> Value,
         shape: impl Fn(&mut Map<String, Value>),
     ) -> Reply {
-        let (page, next) = try_reply!(self.page(items, raw));
+        match self.check(base, method, None, None, None, false).await {
+            Decision::Allow => {}
+            Decision::Hide => return Some(Err(ErrorObject::method_not_found(method))),
+            denied => return Some(Err(authz::error_of(&denied).expect("a denial has an error"))),
+        }
+        let mut visible: Vec<&T> = Vec::with_capacity(items.len());
+        for item in items {
+            let (name, annotations) = describe(item);
+            if self
+                .check(base, method, Some(name), None, annotations, true)
+                .await
+                != Decision::Hide
+            {
+                visible.push(item);
+            }
+        }
+        let (page, next) = try_reply!(self.page(&visible, raw));
         let rendered: Vec<Value> = page
             .iter()
             .map(|item| {
@@ -159,52 +212,64 @@ impl Server {
         self.finish(base, Value::Object(result), Some(self.inner.list_ttl))
     }
 
-    pub(crate) fn list_tools(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
+    pub(crate) async fn list_tools(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
         self.list(
             base,
+            methods::TOOLS_LIST,
             raw,
             &self.inner.tools,
             "tools",
+            |t| (t.def.name.as_str(), t.def.annotations.as_ref()),
             |t| to_value(&t.def),
             |m| downgrade::tool(m, v),
         )
+        .await
     }
 
-    pub(crate) fn list_prompts(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
+    pub(crate) async fn list_prompts(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
         self.list(
             base,
+            methods::PROMPTS_LIST,
             raw,
             &self.inner.prompts,
             "prompts",
+            |e| (e.def.name.as_str(), None),
             |e| to_value(&e.def),
             |m| named(m, v),
         )
+        .await
     }
 
-    pub(crate) fn list_resources(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
+    pub(crate) async fn list_resources(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
         self.list(
             base,
+            methods::RESOURCES_LIST,
             raw,
             &self.inner.resources,
             "resources",
+            |e| (e.def.uri.as_str(), None),
             |e| to_value(&e.def),
             |m| named(m, v),
         )
+        .await
     }
 
-    pub(crate) fn list_templates(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
+    pub(crate) async fn list_templates(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let v = base.version;
         self.list(
             base,
+            methods::RESOURCES_TEMPLATES_LIST,
             raw,
             &self.inner.templates,
             "resourceTemplates",
+            |e| (e.def.uri_template.as_str(), None),
             |e| to_value(&e.def),
             |m| named(m, v),
         )
+        .await
     }
 
     pub(crate) async fn call_tool(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
@@ -214,6 +279,22 @@ impl Server {
         };
         let entry = &self.inner.tools[index];
         let arguments = params.arguments.unwrap_or_default();
+        let decision = self
+            .check(
+                base,
+                methods::TOOLS_CALL,
+                Some(&params.name),
+                Some(&arguments),
+                entry.def.annotations.as_ref(),
+                false,
+            )
+            .await;
+        match decision {
+            Decision::Allow => {}
+            // Hidden tools are unreachable with exactly the answer of an unknown one.
+            Decision::Hide => return Some(Err(invalid(format!("Unknown tool: {}", params.name)))),
+            denied => return Some(Err(authz::error_of(&denied).expect("a denial has an error"))),
+        }
         if let Some(validator) = &entry.input {
             let instance = Value::Object(arguments);
             let errors: Vec<String> = validator
@@ -333,6 +414,29 @@ impl Server {
             return Some(Err(invalid(format!("Unknown prompt: {}", params.name))));
         };
         let entry = &self.inner.prompts[index];
+        let as_values: Map<String, Value> = params
+            .arguments
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        match self
+            .check(
+                base,
+                methods::PROMPTS_GET,
+                Some(&params.name),
+                Some(&as_values),
+                None,
+                false,
+            )
+            .await
+        {
+            Decision::Allow => {}
+            Decision::Hide => {
+                return Some(Err(invalid(format!("Unknown prompt: {}", params.name))));
+            }
+            denied => return Some(Err(authz::error_of(&denied).expect("a denial has an error"))),
+        }
         let arguments: HashMap<String, String> =
             params.arguments.unwrap_or_default().into_iter().collect();
         for arg in entry.def.arguments.iter().flatten() {
@@ -389,6 +493,14 @@ impl Server {
     pub(crate) async fn read_resource(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let params: p::ReadResourceParams = try_reply!(params(raw));
         let uri = params.uri;
+        match self
+            .check(base, methods::RESOURCES_READ, Some(&uri), None, None, false)
+            .await
+        {
+            Decision::Allow => {}
+            Decision::Hide => return Some(Err(not_found(base, &uri))),
+            denied => return Some(Err(authz::error_of(&denied).expect("a denial has an error"))),
+        }
         let (handler, variables) = if let Some(&i) = self.inner.resource_index.get(&uri) {
             (Arc::clone(&self.inner.resources[i].handler), HashMap::new())
         } else if let Some((entry, vars)) = self
@@ -450,6 +562,26 @@ impl Server {
 
     pub(crate) async fn complete(&self, base: &Base, raw: Option<&RawValue>) -> Reply {
         let params: p::CompleteParams = try_reply!(params(raw));
+        let target = match &params.reference {
+            CompletionReference::Prompt(r) => r.name.as_str(),
+            CompletionReference::Resource(r) => r.uri.as_str(),
+            _ => "",
+        };
+        match self
+            .check(
+                base,
+                methods::COMPLETION_COMPLETE,
+                Some(target),
+                None,
+                None,
+                false,
+            )
+            .await
+        {
+            Decision::Allow => {}
+            Decision::Hide => return Some(Err(invalid(format!("Unknown reference: {target}")))),
+            denied => return Some(Err(authz::error_of(&denied).expect("a denial has an error"))),
+        }
         let key = match &params.reference {
             CompletionReference::Prompt(r) => {
                 let Some(&i) = self.inner.prompt_index.get(&r.name) else {
@@ -537,6 +669,18 @@ impl Server {
         }
         // Subscribe before acknowledging, so no change after the ack is missed; the ack is
         // queued before any change can be.
+        match self
+            .check(base, methods::SUBSCRIPTIONS_LISTEN, None, None, None, false)
+            .await
+        {
+            Decision::Allow => {}
+            Decision::Hide => {
+                return Some(Err(ErrorObject::method_not_found(
+                    methods::SUBSCRIPTIONS_LISTEN,
+                )));
+            }
+            denied => return Some(Err(authz::error_of(&denied).expect("a denial has an error"))),
+        }
         let mut changes = inner.notifier.subscribe();
         let tag = || {
             let mut m = Map::new();
@@ -548,9 +692,22 @@ impl Server {
         if !base.sink.send(notification(&ack)) {
             return None;
         }
+        // A listen stream lives no longer than the credential that opened it.
+        let lifetime = base.principal.expires_at.map(|t| {
+            t.duration_since(std::time::SystemTime::now())
+                .unwrap_or(std::time::Duration::ZERO)
+        });
+        let expired = async move {
+            match lifetime {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(expired);
         loop {
             tokio::select! {
                 () = base.cancel.cancelled() => break,
+                () = &mut expired => break,
                 change = changes.recv() => match change {
                     Ok(change) => {
                         let message = match &change {
@@ -782,6 +939,82 @@ impl From<HandlerError> for Failure {
             HandlerErrorKind::Internal(source) => Self::Error(internal(&source)),
             HandlerErrorKind::Input(i) => Self::Input(i),
             HandlerErrorKind::Protocol(e) => Self::Error(e),
+        }
+    }
+}
+
+impl Server {
+    /// Runs the policy before the transport chooses how to answer, so a scope shortfall can
+    /// still become an HTTP 403. `Ok(true)`: allowed (the engine need not ask again);
+    /// `Ok(false)`: left to the engine (no policy, an unknown or hidden target).
+    pub(crate) async fn preauthorize(
+        &self,
+        request: &mcp_core::jsonrpc::Request,
+        principal: &Arc<mcp_core::auth::Principal>,
+        version: p::ProtocolVersion,
+    ) -> Result<bool, ErrorObject> {
+        let Some(policy) = &self.inner.authz else {
+            return Ok(false);
+        };
+        let raw = request.params.as_deref();
+        let method = request.method.as_str();
+        let (name, arguments, annotations): (
+            Option<String>,
+            Option<Map<String, Value>>,
+            Option<p::ToolAnnotations>,
+        ) = match method {
+            methods::TOOLS_CALL => {
+                let Ok(params) = params::<p::CallToolParams>(raw) else {
+                    return Ok(false);
+                };
+                let Some(&i) = self.inner.tool_index.get(&params.name) else {
+                    return Ok(false);
+                };
+                let annotations = self.inner.tools[i].def.annotations.clone();
+                (
+                    Some(params.name),
+                    Some(params.arguments.unwrap_or_default()),
+                    annotations,
+                )
+            }
+            methods::PROMPTS_GET => {
+                let Ok(params) = params::<p::GetPromptParams>(raw) else {
+                    return Ok(false);
+                };
+                let args = params
+                    .arguments
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                (Some(params.name), Some(args), None)
+            }
+            methods::RESOURCES_READ => {
+                let Ok(params) = params::<p::ReadResourceParams>(raw) else {
+                    return Ok(false);
+                };
+                (Some(params.uri), None, None)
+            }
+            methods::TOOLS_LIST
+            | methods::PROMPTS_LIST
+            | methods::RESOURCES_LIST
+            | methods::RESOURCES_TEMPLATES_LIST
+            | methods::SUBSCRIPTIONS_LISTEN => (None, None, None),
+            _ => return Ok(false),
+        };
+        let check = Check {
+            principal,
+            method,
+            name: name.as_deref(),
+            arguments: arguments.as_ref(),
+            annotations: annotations.as_ref(),
+            version,
+            listing: false,
+        };
+        match decide(policy.as_ref(), &check).await {
+            Decision::Allow => Ok(true),
+            Decision::Hide => Ok(false),
+            denied => Err(authz::error_of(&denied).expect("a denial has an error")),
         }
     }
 }

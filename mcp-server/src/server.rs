@@ -111,6 +111,7 @@ pub(crate) struct Inner {
     pub(crate) logging: bool,
     pub(crate) subscriptions: bool,
     pub(crate) server_info_meta: bool,
+    pub(crate) authz: Option<Arc<dyn crate::authz::DynAuthorize>>,
 }
 
 impl Server {
@@ -173,6 +174,7 @@ pub struct ServerBuilder {
     logging: bool,
     subscriptions: bool,
     server_info_meta: bool,
+    authz: Option<Arc<dyn crate::authz::DynAuthorize>>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -206,7 +208,15 @@ impl ServerBuilder {
             logging: true,
             subscriptions: true,
             server_info_meta: true,
+            authz: None,
         }
+    }
+
+    /// The per-call authorization policy (see [`authz`](crate::authz)). It runs on every
+    /// call and list request; without one, every verified principal may do everything.
+    pub fn authorize<A: crate::authz::Authorize>(mut self, policy: A) -> Self {
+        self.authz = Some(Arc::new(policy));
+        self
     }
 
     /// Registers a tool.
@@ -488,6 +498,7 @@ impl ServerBuilder {
                 logging: self.logging,
                 subscriptions: self.subscriptions && has_resources,
                 server_info_meta: self.server_info_meta,
+                authz: self.authz,
             }),
         })
     }

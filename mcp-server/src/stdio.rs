@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use futures::FutureExt as _;
 use mcp_core::auth::Principal;
 use mcp_core::jsonrpc::{
     Decoded, ErrorCode, ErrorObject, Message, Request, RequestId, Response, decode, encode_into,
@@ -373,10 +374,21 @@ fn handle_request(conn: &Arc<Connection>, request: Request) {
         extensions: Arc::new(http::Extensions::new()),
         sink: sink.clone(),
         cancel: token,
+        preauthorized: false,
     };
     let conn = Arc::clone(conn);
     tokio::spawn(async move {
-        let response = conn.server.handle(incoming).await;
+        // A panic outside any handler (a bug of ours) still gets the client an answer.
+        let response = match std::panic::AssertUnwindSafe(conn.server.handle(incoming))
+            .catch_unwind()
+            .await
+        {
+            Ok(response) => response,
+            Err(_) => Some(Response::error(
+                Some(id.clone()),
+                crate::handlers::internal(&"the server failed while handling the request"),
+            )),
+        };
         conn.inflight
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -983,3 +983,100 @@ async fn eof_ends_serve() {
         .await
         .expect("serve returns on EOF even with work in flight");
 }
+
+#[tokio::test]
+async fn per_call_authorization() {
+    use mcp_server::authz::{Check, Decision};
+    let server = fixture()
+        .authorize(|check: &Check<'_>| match (check.method, check.name) {
+            (_, Some("fail")) => Decision::Hide,
+            ("tools/call", Some("sum")) => {
+                let values = check
+                    .arguments
+                    .and_then(|a| a.get("values"))
+                    .and_then(Value::as_array);
+                if values.is_some_and(|v| v.len() > 3) {
+                    Decision::deny("you may sum at most 3 values")
+                } else {
+                    Decision::Allow
+                }
+            }
+            ("tools/call", Some("audio")) if !check.principal.has_scope("media") => {
+                Decision::InsufficientScope {
+                    required: vec!["media".into(), "tools:call".into()],
+                }
+            }
+            ("tools/call", Some("panic")) => panic!("policy bug"),
+            _ => Decision::Allow,
+        })
+        .build();
+    let c = TestClient::new(server);
+    let list = c
+        .modern("tools/list", json!({}), json!({}))
+        .await
+        .expect("list");
+    let names: Vec<&str> = list["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(!names.contains(&"fail"), "hidden tools are unlisted");
+    assert!(names.contains(&"audio"), "a scope shortfall does not hide");
+
+    let hidden = c
+        .modern("tools/call", json!({"name": "fail"}), json!({}))
+        .await
+        .expect_err("hidden");
+    let unknown = c
+        .modern("tools/call", json!({"name": "no_such_tool"}), json!({}))
+        .await
+        .expect_err("unknown");
+    assert_eq!(code(&hidden), code(&unknown));
+    assert_eq!(
+        hidden.message.replace("fail", "X"),
+        unknown.message.replace("no_such_tool", "X")
+    );
+
+    let e = c
+        .modern("tools/call", json!({"name": "audio"}), json!({}))
+        .await
+        .expect_err("scope");
+    assert_eq!(code(&e), -31001);
+    assert_eq!(
+        e.data,
+        Some(json!({"requiredScopes": ["media", "tools:call"]}))
+    );
+
+    let e = c
+        .modern(
+            "tools/call",
+            json!({"name": "sum", "arguments": {"values": [1, 2, 3, 4]}}),
+            json!({}),
+        )
+        .await
+        .expect_err("argument rule");
+    assert_eq!(code(&e), -31003);
+    assert_eq!(e.message, "you may sum at most 3 values");
+    c.modern(
+        "tools/call",
+        json!({"name": "sum", "arguments": {"values": [1, 2]}}),
+        json!({}),
+    )
+    .await
+    .expect("allowed");
+
+    let e = c
+        .modern("tools/call", json!({"name": "panic"}), json!({}))
+        .await
+        .expect_err("a panicking policy denies");
+    assert_eq!(code(&e), -31003);
+
+    // legacy sessions are authorized per call as well
+    c.initialize("2025-11-25", json!({})).await.expect("init");
+    let e = c
+        .request("tools/call", json!({"name": "audio"}))
+        .await
+        .expect_err("scope");
+    assert_eq!(code(&e), -31001);
+}

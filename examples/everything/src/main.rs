@@ -84,7 +84,11 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve_http(server: mcp_server::Server, addr: SocketAddr, extra_hosts: &[String]) -> Result<(), mcp_server::Error> {
+async fn serve_http(
+    server: mcp_server::Server,
+    addr: SocketAddr,
+    extra_hosts: &[String],
+) -> Result<(), mcp_server::Error> {
     use mcp_server::http::{HostPolicy, HttpService};
 
     let hosts = if extra_hosts.is_empty() {
@@ -99,7 +103,10 @@ async fn serve_http(server: mcp_server::Server, addr: SocketAddr, extra_hosts: &
     let local = listener.local_addr()?;
     tracing::info!(url = %format!("http://{local}/mcp"), "listening");
     // Printed on stderr so scripts and tests can find an ephemeral port.
-    #[expect(clippy::print_stderr, reason = "the listening address is for the operator, on stderr")]
+    #[expect(
+        clippy::print_stderr,
+        reason = "the listening address is for the operator, on stderr"
+    )]
     {
         eprintln!("listening on http://{local}/mcp");
     }

@@ -21,8 +21,8 @@ use tokio_util::sync::CancellationToken;
 use super::guard::{Accept, accept};
 use super::service::{
     HttpService, LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, McpBody, ShutdownSignal,
-    header, json_response, new_session_id, plain_error, principal_of, request_extensions, respond,
-    rpc_error, sse_response,
+    denied, header, json_response, new_session_id, plain_error, principal_of, request_extensions,
+    respond, rpc_error, sse_response,
 };
 use super::sse::{LegacyStream, Source, SseBody, priming, pump};
 use super::store::{SessionRecord, StoreError};
@@ -94,24 +94,9 @@ impl HttpService {
     ) -> Response<McpBody> {
         let inner = &self.inner;
         let id = request.id.clone();
-        let header_version = match header(&parts.headers, &MCP_PROTOCOL_VERSION) {
-            None => None,
-            Some(v) => match ProtocolVersion::parse(v)
-                .filter(|v| v.is_legacy() && inner.server.supported_versions().contains(v))
-            {
-                Some(v) => Some(v),
-                None if request.method == methods::INITIALIZE => None,
-                None => {
-                    return rpc_error(
-                        StatusCode::BAD_REQUEST,
-                        Some(id),
-                        ErrorObject::new(
-                            ErrorCode::INVALID_REQUEST,
-                            format!("unsupported MCP-Protocol-Version: {v}"),
-                        ),
-                    );
-                }
-            },
+        let header_version = match self.legacy_version_header(parts, &request) {
+            Ok(v) => v,
+            Err(r) => return r,
         };
         if request.method == methods::INITIALIZE {
             return self.initialize(parts, &principal, &request).await;
@@ -126,6 +111,7 @@ impl HttpService {
                 extensions: Arc::new(request_extensions(parts)),
                 sink: Sink::new(mpsc::unbounded_channel().0),
                 cancel: CancellationToken::new(),
+                preauthorized: false,
             };
             return match inner.server.handle(incoming).await {
                 Some(r) => json_response(StatusCode::OK, encode(&Message::Response(r))),
@@ -146,6 +132,14 @@ impl HttpService {
                 ),
             );
         }
+        let preauthorized = match inner
+            .server
+            .preauthorize(&request, &principal, live.session.version)
+            .await
+        {
+            Ok(allowed) => allowed,
+            Err(e) => return denied(Some(id), e),
+        };
         let may_stream = matches!(
             request.method.as_str(),
             methods::TOOLS_CALL | methods::PROMPTS_GET | methods::RESOURCES_READ
@@ -162,6 +156,7 @@ impl HttpService {
             extensions: Arc::new(request_extensions(parts)),
             sink: sink.clone(),
             cancel: token.clone(),
+            preauthorized,
         };
         live.inflight
             .lock()
@@ -180,6 +175,33 @@ impl HttpService {
         match response {
             Some(r) => json_response(StatusCode::OK, encode(&Message::Response(r))),
             None => respond(StatusCode::NO_CONTENT, McpBody::empty()),
+        }
+    }
+
+    /// `MCP-Protocol-Version` of a legacy request: absent, or a served legacy revision
+    /// (anything else is 400; `initialize` negotiates in its body instead).
+    #[expect(clippy::result_large_err, reason = "the error is the response to send, once")]
+    fn legacy_version_header(
+        &self,
+        parts: &http::request::Parts,
+        request: &RpcRequest,
+    ) -> Result<Option<ProtocolVersion>, Response<McpBody>> {
+        let Some(v) = header(&parts.headers, &MCP_PROTOCOL_VERSION) else {
+            return Ok(None);
+        };
+        match ProtocolVersion::parse(v)
+            .filter(|v| v.is_legacy() && self.inner.server.supported_versions().contains(v))
+        {
+            Some(v) => Ok(Some(v)),
+            None if request.method == methods::INITIALIZE => Ok(None),
+            None => Err(rpc_error(
+                StatusCode::BAD_REQUEST,
+                Some(request.id.clone()),
+                ErrorObject::new(
+                    ErrorCode::INVALID_REQUEST,
+                    format!("unsupported MCP-Protocol-Version: {v}"),
+                ),
+            )),
         }
     }
 
@@ -590,6 +612,7 @@ impl HttpService {
                         extensions: Arc::new(request_extensions(parts)),
                         sink: Sink::new(mpsc::unbounded_channel().0),
                         cancel: live.session.closed.child_token(),
+                        preauthorized: false,
                     };
                     if let Some(r) = self.inner.server.handle(incoming).await {
                         responses.push(Message::Response(r));

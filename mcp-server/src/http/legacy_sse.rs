@@ -270,6 +270,7 @@ fn deliver(
                 extensions: Arc::new(request_extensions(parts)),
                 sink: sink.clone(),
                 cancel: token,
+                preauthorized: false,
             };
             let server = inner.server.clone();
             let conn = Arc::clone(conn);

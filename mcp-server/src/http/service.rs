@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
+use futures::FutureExt as _;
 use futures::future::BoxFuture;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderName};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
@@ -337,7 +338,17 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let this = self.clone();
-        Box::pin(async move { Ok(this.route(request).await) })
+        Box::pin(async move {
+            // A panic while routing (a bug of ours) answers 500 instead of dropping the
+            // connection; handler panics are already -32603 results.
+            let routed = std::panic::AssertUnwindSafe(this.route(request))
+                .catch_unwind()
+                .await;
+            Ok(routed.unwrap_or_else(|_| {
+                tracing::error!("the HTTP service panicked");
+                plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+            }))
+        })
     }
 }
 
@@ -389,6 +400,34 @@ pub(crate) fn sse_response(body: SseBody) -> Response<McpBody> {
     h.insert(X_ACCEL_BUFFERING, HeaderValue::from_static("no"));
     r
 }
+
+/// A policy denial: a scope shortfall is a 403 step-up challenge naming every scope the call
+/// needs (an auth layer may add `resource_metadata` to it); other denials are in-band errors.
+pub(crate) fn denied(id: Option<RequestId>, error: ErrorObject) -> Response<McpBody> {
+    let Some(scopes) = crate::authz::required_scopes(&error) else {
+        return rpc_error(StatusCode::OK, id, error);
+    };
+    let mut r = rpc_error(StatusCode::FORBIDDEN, id, error);
+    let challenge = format!(
+        "Bearer error=\"insufficient_scope\", scope=\"{}\"",
+        scopes
+            .iter()
+            .map(|s| s.replace(['"', '\\', '\r', '\n'], ""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        r.headers_mut()
+            .insert(http::header::WWW_AUTHENTICATE, value);
+    }
+    r.extensions_mut().insert(InsufficientScope(scopes));
+    r
+}
+
+/// Set on 403 responses of a scope shortfall, for an auth layer to complete the challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InsufficientScope(pub Vec<String>);
 
 /// The HTTP status of a JSON-RPC error answered by the engine.
 pub(crate) fn status_of(error: &ErrorObject, modern: bool) -> StatusCode {
@@ -588,6 +627,13 @@ impl HttpService {
             Ok(crate::dispatch::Era::Modern(meta)) => meta,
             Ok(crate::dispatch::Era::Legacy) => unreachable!("the hint makes every request modern"),
         };
+        let preauthorized = match server
+            .preauthorize(&request, &principal, ProtocolVersion::LATEST)
+            .await
+        {
+            Ok(allowed) => allowed,
+            Err(e) => return denied(Some(id), e),
+        };
         let listen = request.method == methods::SUBSCRIPTIONS_LISTEN;
         let streams = listen || meta.progress_token.is_some() || meta.log_level.is_some();
         let use_sse = accept.sse && (streams || !accept.json);
@@ -610,6 +656,7 @@ impl HttpService {
             extensions: Arc::new(request_extensions(parts)),
             sink: sink.clone(),
             cancel: token.clone(),
+            preauthorized,
         };
         let server = server.clone();
         if use_sse {

@@ -782,10 +782,6 @@ async fn legacy_sse_transport() {
 }
 
 #[tokio::test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one end-to-end scenario over a real socket"
-)]
 async fn graceful_shutdown_ends_listen_streams() {
     let (svc, ..) = service();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -846,4 +842,55 @@ async fn graceful_shutdown_ends_listen_streams() {
         .expect("serve returns")
         .expect("join")
         .expect("ok");
+}
+
+#[tokio::test]
+async fn scope_shortfall_is_a_403_challenge() {
+    use mcp_server::authz::{Check, Decision};
+    let open = object(json!({"type": "object", "additionalProperties": false}));
+    let server = Server::builder("scoped", "1")
+        .tool(tool::from_fn(ToolDef::new("write", open), |_| async {
+            Ok(CallToolResult::text("ok"))
+        }))
+        .authorize(|check: &Check<'_>| {
+            if check.method == "tools/call" && !check.principal.has_scope("files:write") {
+                Decision::InsufficientScope {
+                    required: vec!["files:write".into(), "files:read".into()],
+                }
+            } else {
+                Decision::Allow
+            }
+        })
+        .build();
+    let svc = HttpService::builder(server).build();
+    let r = send(
+        &svc,
+        modern("tools/call", Some("write"), json!({"name": "write"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.headers()["www-authenticate"],
+        "Bearer error=\"insufficient_scope\", scope=\"files:write files:read\""
+    );
+    assert!(
+        r.extensions()
+            .get::<mcp_server::http::InsufficientScope>()
+            .is_some()
+    );
+    let body = body_json(r).await;
+    assert_eq!(body["error"]["code"], -31001);
+
+    let mut req = modern("tools/call", Some("write"), json!({"name": "write"}));
+    req.extensions_mut()
+        .insert(Principal::new("alice", AuthMethod::Jwt).with_scopes(["files:write"]));
+    assert_eq!(send(&svc, req).await.status(), StatusCode::OK);
+
+    // a legacy session gets the same 403, before any event stream starts
+    let sid = initialize(&svc, "2025-11-25").await;
+    let call =
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "write"}});
+    let r = send(&svc, legacy(&call, Some(&sid), None)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers().contains_key("www-authenticate"));
 }
