@@ -52,7 +52,8 @@
 //!     #[doc = " Runs the body of the `#[mcp_tool]` fn directly, without argument parsing or extractors (for unit tests)."]
 //!     #[allow(
 //!         clippy::unused_async,
-//!         reason = "handlers are `async fn` by contract; a body need not await"
+//!         clippy::missing_errors_doc,
+//!         reason = "handlers are `async fn` by contract (a body need not await); their docs are the tool's description, not a place for `# Errors`"
 //!     )]
 //!     pub async fn call(&self, a: i64, b: Option<i64>, who: Principal) -> Result<i64, ToolError> {
 //!         let _ = who;
@@ -131,6 +132,11 @@
 //! `JsonSchema` on the parameter itself. `Option<T>` arguments are optional because serde and
 //! schemars treat `Option` fields so (missing = `None`, not in `required`); the macro does
 //! not look at type names.
+//!
+//! `#[serde(..)]` and `#[schemars(..)]` attributes on a tool argument are moved onto its
+//! field of the input struct: `#[schemars(length(max = 10000))] values: Vec<f64>` gives the
+//! schema `maxItems: 10000`, `#[serde(rename = "userId")] user_id: String` names the argument
+//! `userId` on the wire (prompts and templates honour `rename` too).
 //!
 //! `#[mcp_prompt]` and `#[mcp_resource]` expand the same way, with `impl Prompt` (arguments
 //! parsed with `FromStr`, `Option<T>` = optional) and `impl Resource` or `impl

@@ -1,10 +1,5 @@
 //! The prompt fixtures and the completion of `test_prompt_with_arguments`.
 
-#![expect(
-    clippy::missing_errors_doc,
-    reason = "`#[mcp_prompt]` copies the doc comment, which is also the description sent to clients, onto the generated `call`; an `# Errors` section would leak into it"
-)]
-
 use std::collections::BTreeMap;
 
 use mcp_server::core::protocol::{
@@ -49,16 +44,13 @@ pub async fn test_prompt_with_arguments(
 
 /// A prompt embedding the resource at `resourceUri`.
 #[mcp_prompt]
-#[expect(
-    non_snake_case,
-    reason = "the argument name `resourceUri` is fixed by the conformance suite"
-)]
 pub async fn test_prompt_with_embedded_resource(
     /// URI of the resource to embed.
-    resourceUri: String,
+    #[serde(rename = "resourceUri")]
+    resource_uri: String,
 ) -> Vec<PromptMessage> {
     let mut contents = TextResourceContents::new(
-        resourceUri.as_str(),
+        resource_uri.as_str(),
         "Embedded resource content for testing.",
     );
     contents.mime_type = Some("text/plain".to_owned());

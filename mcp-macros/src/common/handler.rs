@@ -57,6 +57,9 @@ pub(crate) struct Arg {
     pub(crate) docs: Vec<Attribute>,
     /// The parameter's doc comment as plain text.
     pub(crate) doc_text: Option<String>,
+    /// `#[serde(..)]` and `#[schemars(..)]` attributes, forwarded to the generated input
+    /// field (tools), e.g. `#[schemars(length(max = 100))]` or `#[serde(rename = "userId")]`.
+    pub(crate) field_attrs: Vec<Attribute>,
 }
 
 impl HandlerFn {
@@ -149,7 +152,9 @@ impl HandlerFn {
                 #[doc = #call_doc]
                 #[allow(
                     clippy::unused_async,
-                    reason = "handlers are `async fn` by contract; a body need not await"
+                    clippy::missing_errors_doc,
+                    reason = "handlers are `async fn` by contract (a body need not await); their \
+                              docs are the tool's description, not a place for `# Errors`"
                 )]
                 #(#attrs)*
                 #vis #sig #block
@@ -230,6 +235,7 @@ fn check_signature(sig: &Signature, macro_name: &str, errors: &mut Errors) {
 fn parse_param(typed: &mut syn::PatType, macro_name: &str, errors: &mut Errors) -> Option<Param> {
     let mut ctx = None;
     let mut docs = Vec::new();
+    let mut field_attrs = Vec::new();
     let mut kept = Vec::new();
     for attr in std::mem::take(&mut typed.attrs) {
         if attr.path().is_ident("ctx") {
@@ -241,6 +247,8 @@ fn parse_param(typed: &mut syn::PatType, macro_name: &str, errors: &mut Errors) 
             ctx = Some(attr);
         } else if is_doc(&attr) {
             docs.push(attr);
+        } else if attr.path().is_ident("serde") || attr.path().is_ident("schemars") {
+            field_attrs.push(attr);
         } else {
             kept.push(attr);
         }
@@ -258,13 +266,16 @@ fn parse_param(typed: &mut syn::PatType, macro_name: &str, errors: &mut Errors) 
     match &*typed.pat {
         Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
             let doc_text = doc_text(&docs);
+            let name = serde_rename(&field_attrs)
+                .unwrap_or_else(|| syn::ext::IdentExt::unraw(&pat.ident).to_string());
             Some(Param {
                 ty,
                 kind: ParamKind::Arg(Arg {
                     ident: pat.ident.clone(),
-                    name: syn::ext::IdentExt::unraw(&pat.ident).to_string(),
+                    name,
                     docs,
                     doc_text,
+                    field_attrs,
                 }),
             })
         }
@@ -279,6 +290,26 @@ fn parse_param(typed: &mut syn::PatType, macro_name: &str, errors: &mut Errors) 
             None
         }
     }
+}
+
+/// The wire name given by `#[serde(rename = "..")]`, if any.
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut renamed = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let _content;
+                syn::parenthesized!(_content in meta.input);
+            }
+            Ok(())
+        });
+    }
+    renamed
 }
 
 fn is_doc(attr: &Attribute) -> bool {

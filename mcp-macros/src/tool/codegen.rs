@@ -23,8 +23,8 @@ pub(crate) fn generate(spec: &ToolSpec) -> TokenStream {
     let serde_crate = paths.private_str("serde");
     let schemars_crate = paths.private_str("schemars");
     let fields = func.args().map(|(arg, ty)| {
-        let (docs, field) = (&arg.docs, &arg.ident);
-        quote!(#(#docs)* #field: #ty,)
+        let (docs, attrs, field) = (&arg.docs, &arg.field_attrs, &arg.ident);
+        quote!(#(#docs)* #(#attrs)* #field: #ty,)
     });
     // One assertion per argument, spanned on its type, so a type without `Deserialize` or
     // `JsonSchema` is reported there, with our message first (axum's `debug_handler`).

@@ -1,10 +1,5 @@
 //! Content blocks, tool errors, logging and progress: the tools every wire shares.
 
-#![expect(
-    clippy::missing_errors_doc,
-    reason = "`#[mcp_tool]` copies the doc comment, which is also the description sent to clients, onto the generated `call`; an `# Errors` section would leak into it"
-)]
-
 use std::time::Duration;
 
 use mcp_server::core::protocol::{

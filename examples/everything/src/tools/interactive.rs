@@ -3,11 +3,6 @@
 //! calls the tool again with the answer; in 2026-07-28 the same code answers with an
 //! `InputRequiredResult`.
 
-#![expect(
-    clippy::missing_errors_doc,
-    reason = "`#[mcp_tool]` copies the doc comment, which is also the description sent to clients, onto the generated `call`; an `# Errors` section would leak into it"
-)]
-
 use std::collections::BTreeMap;
 
 use mcp_server::core::protocol::{

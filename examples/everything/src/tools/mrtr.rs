@@ -5,11 +5,6 @@
 //! [`InputRequired::with_state`]). The SDK rejects tampered or foreign state with -32602
 //! before the tool runs. In legacy sessions the same tools ask the client directly.
 
-#![expect(
-    clippy::missing_errors_doc,
-    reason = "`#[mcp_tool]` copies the doc comment, which is also the description sent to clients, onto the generated `call`; an `# Errors` section would leak into it"
-)]
-
 use std::collections::BTreeMap;
 
 use mcp_server::core::protocol::{

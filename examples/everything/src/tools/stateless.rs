@@ -1,10 +1,5 @@
 //! The diagnostics of the 2026-07-28 `server-stateless` scenario.
 
-#![expect(
-    clippy::missing_errors_doc,
-    reason = "`#[mcp_tool]` copies the doc comment, which is also the description sent to clients, onto the generated `call`; an `# Errors` section would leak into it"
-)]
-
 use std::collections::BTreeMap;
 
 use mcp_server::core::protocol::{ElicitRequestFormParams, ElicitationSchema};
