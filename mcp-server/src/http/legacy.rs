@@ -180,7 +180,10 @@ impl HttpService {
 
     /// `MCP-Protocol-Version` of a legacy request: absent, or a served legacy revision
     /// (anything else is 400; `initialize` negotiates in its body instead).
-    #[expect(clippy::result_large_err, reason = "the error is the response to send, once")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error is the response to send, once"
+    )]
     fn legacy_version_header(
         &self,
         parts: &http::request::Parts,
