@@ -188,6 +188,27 @@ impl Server {
 
     /// Serves one request. `None` when it was cancelled: nothing is sent for it.
     pub(crate) async fn handle(&self, incoming: Incoming) -> Option<Response> {
+        use tower::ServiceExt as _;
+        match &self.inner.stack {
+            None => self.dispatch(incoming).await,
+            Some(stack) => {
+                let request = crate::middleware::RpcRequest { incoming };
+                match stack.clone().oneshot(request).await {
+                    Ok(response) => response.response,
+                    Err(never) => match never {},
+                }
+            }
+        }
+    }
+
+    /// The engine below the middleware: era, routing, tracing span.
+    pub(crate) async fn dispatch(&self, incoming: Incoming) -> Option<Response> {
+        use tracing::Instrument as _;
+        let span = request_span(&incoming);
+        self.dispatch_inner(incoming).instrument(span).await
+    }
+
+    async fn dispatch_inner(&self, incoming: Incoming) -> Option<Response> {
         let id = incoming.request.id.clone();
         let reply = match self.era(&incoming.request, incoming.modern_hint) {
             Err(e) => Some(Err(e)),
@@ -585,6 +606,35 @@ impl Server {
             }
         });
     }
+}
+
+/// The span of one request: the OpenTelemetry MCP attribute names, and the W3C trace context
+/// of `_meta` (`traceparent`, `tracestate`) for a tracing-opentelemetry layer to parent it.
+fn request_span(incoming: &Incoming) -> tracing::Span {
+    let span = tracing::info_span!(
+        "mcp.request",
+        mcp.method.name = %incoming.request.method,
+        jsonrpc.request.id = %incoming.request.id,
+        traceparent = tracing::field::Empty,
+        tracestate = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+    );
+    if span.is_disabled() {
+        return span;
+    }
+    if let Some(meta) = peek_meta(incoming.request.params.as_deref()) {
+        if let Some(tp) = meta.get(p::meta::TRACEPARENT_KEY).and_then(Value::as_str) {
+            span.record("traceparent", tp);
+            // version-traceid-parentid-flags
+            if let Some(trace_id) = tp.split('-').nth(1).filter(|t| t.len() == 32) {
+                span.record("trace_id", trace_id);
+            }
+        }
+        if let Some(ts) = meta.get(p::meta::TRACESTATE_KEY).and_then(Value::as_str) {
+            span.record("tracestate", ts);
+        }
+    }
+    span
 }
 
 fn ttl_ms(d: Duration) -> u64 {

@@ -943,6 +943,7 @@ impl From<HandlerError> for Failure {
     }
 }
 
+#[cfg(feature = "http")]
 impl Server {
     /// Runs the policy before the transport chooses how to answer, so a scope shortfall can
     /// still become an HTTP 403. `Ok(true)`: allowed (the engine need not ask again);

@@ -71,6 +71,7 @@ mod handlers;
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
 pub mod input;
+pub mod middleware;
 mod notify;
 pub mod prompt;
 pub mod resource;

@@ -112,6 +112,7 @@ pub(crate) struct Inner {
     pub(crate) subscriptions: bool,
     pub(crate) server_info_meta: bool,
     pub(crate) authz: Option<Arc<dyn crate::authz::DynAuthorize>>,
+    pub(crate) stack: Option<crate::middleware::RpcService>,
 }
 
 impl Server {
@@ -175,6 +176,7 @@ pub struct ServerBuilder {
     subscriptions: bool,
     server_info_meta: bool,
     authz: Option<Arc<dyn crate::authz::DynAuthorize>>,
+    layers: Vec<crate::middleware::LayerFn>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -209,6 +211,7 @@ impl ServerBuilder {
             subscriptions: true,
             server_info_meta: true,
             authz: None,
+            layers: Vec::new(),
         }
     }
 
@@ -216,6 +219,25 @@ impl ServerBuilder {
     /// call and list request; without one, every verified principal may do everything.
     pub fn authorize<A: crate::authz::Authorize>(mut self, policy: A) -> Self {
         self.authz = Some(Arc::new(policy));
+        self
+    }
+
+    /// Wraps every MCP request in a tower layer (see [`middleware`](crate::middleware)):
+    /// audit, rate limiting, metrics. The first layer added is the outermost.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<crate::middleware::RpcService> + Send + Sync + 'static,
+        L::Service: tower::Service<
+                crate::middleware::RpcRequest,
+                Response = crate::middleware::RpcResponse,
+                Error = std::convert::Infallible,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as tower::Service<crate::middleware::RpcRequest>>::Future: Send + 'static,
+    {
+        self.layers.push(crate::middleware::erase(layer));
         self
     }
 
@@ -472,8 +494,10 @@ impl ServerBuilder {
         let completions = Completions::new(self.completions);
         let has_resources = !resources.is_empty() || !templates.is_empty();
 
+        let layers = self.layers;
         Ok(Server {
-            inner: Arc::new(Inner {
+            inner: Arc::new_cyclic(|weak| Inner {
+                stack: crate::middleware::stack(layers, weak.clone()),
                 info: self.info,
                 instructions: self.instructions,
                 tools,

@@ -1080,3 +1080,59 @@ async fn per_call_authorization() {
         .expect_err("scope");
     assert_eq!(code(&e), -31001);
 }
+
+#[tokio::test]
+async fn middleware_layers_wrap_every_request() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use mcp_server::middleware::{RpcRequest, RpcResponse, RpcService};
+    use tower::ServiceExt as _;
+
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&seen);
+    let limit = tower::layer::layer_fn(move |inner: RpcService| {
+        let counter = Arc::clone(&counter);
+        tower::service_fn(move |req: RpcRequest| {
+            let inner = inner.clone();
+            let counter = Arc::clone(&counter);
+            async move {
+                counter.fetch_add(1, Ordering::Relaxed);
+                if req.method() == "tools/call" && req.principal().subject == "anonymous" {
+                    let params = req.params().map(|p| p.get().to_owned()).unwrap_or_default();
+                    if params.contains("\"fail\"") {
+                        return Ok(RpcResponse::error(
+                            &req,
+                            mcp_core::jsonrpc::ErrorObject::new(
+                                mcp_core::jsonrpc::ErrorCode(-31029),
+                                "rate limited",
+                            ),
+                        ));
+                    }
+                }
+                inner.oneshot(req).await
+            }
+        })
+    });
+    let c = TestClient::new(fixture().layer(limit).build());
+    c.modern("tools/list", json!({}), json!({}))
+        .await
+        .expect("list");
+    let e = c
+        .modern("tools/call", json!({"name": "fail"}), json!({}))
+        .await
+        .expect_err("limited");
+    assert_eq!(code(&e), -31029);
+    c.initialize("2025-11-25", json!({})).await.expect("init");
+    c.request(
+        "tools/call",
+        json!({"name": "sum", "arguments": {"values": [1]}}),
+    )
+    .await
+    .expect("sum");
+    assert_eq!(
+        seen.load(Ordering::Relaxed),
+        3,
+        "initialize is not an MCP request of the engine"
+    );
+}
