@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::guard::{Accept, accept};
+use super::service::handle_timed;
 use super::service::{
     HttpService, LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, McpBody, ShutdownSignal,
     denied, header, json_response, new_session_id, plain_error, principal_of, request_extensions,
@@ -113,7 +114,7 @@ impl HttpService {
                 cancel: CancellationToken::new(),
                 preauthorized: false,
             };
-            return match inner.server.handle(incoming).await {
+            return match handle_timed(&inner.server, incoming, inner.request_timeout).await {
                 Some(r) => json_response(StatusCode::OK, encode(&Message::Response(r))),
                 None => respond(StatusCode::NO_CONTENT, McpBody::empty()),
             };
@@ -167,7 +168,7 @@ impl HttpService {
             return self.stream(&live, incoming, rx, sink).await;
         }
         drop(rx);
-        let response = server.handle(incoming).await;
+        let response = handle_timed(&server, incoming, inner.request_timeout).await;
         live.inflight
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -239,8 +240,9 @@ impl HttpService {
             true,
         ));
         let live2 = Arc::clone(live);
+        let timeout = inner.request_timeout;
         tokio::spawn(async move {
-            let response = server.handle(incoming).await;
+            let response = handle_timed(&server, incoming, timeout).await;
             live2
                 .inflight
                 .lock()
@@ -617,7 +619,9 @@ impl HttpService {
                         cancel: live.session.closed.child_token(),
                         preauthorized: false,
                     };
-                    if let Some(r) = self.inner.server.handle(incoming).await {
+                    if let Some(r) =
+                        handle_timed(&self.inner.server, incoming, self.inner.request_timeout).await
+                    {
                         responses.push(Message::Response(r));
                     }
                 }

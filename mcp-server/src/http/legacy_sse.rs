@@ -17,8 +17,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::guard::{accept, is_json};
 use super::service::{
-    HttpService, McpBody, principal_of, read_body, request_extensions, respond, rpc_error,
-    sse_response,
+    HttpService, McpBody, handle_timed, principal_of, read_body, request_extensions, respond,
+    rpc_error, sse_response,
 };
 use super::sse::{Source, SseBody};
 use crate::dispatch::{Effect, Incoming};
@@ -273,9 +273,10 @@ fn deliver(
                 preauthorized: false,
             };
             let server = inner.server.clone();
+            let timeout = inner.request_timeout;
             let conn = Arc::clone(conn);
             tokio::spawn(async move {
-                let response = server.handle(incoming).await;
+                let response = handle_timed(&server, incoming, timeout).await;
                 conn.inflight
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)

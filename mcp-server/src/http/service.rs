@@ -142,6 +142,7 @@ pub struct HttpBuilder {
     pub(crate) stateless: bool,
     keep_alive: Duration,
     pub(crate) retry: Duration,
+    pub(crate) request_timeout: Option<Duration>,
     pub(crate) sessions: Arc<dyn DynSessionStore>,
     pub(crate) events: Arc<dyn DynEventStore>,
 }
@@ -215,6 +216,13 @@ impl HttpBuilder {
         self
     }
 
+    /// How long one request may run before it is cancelled and answered -32603 (default
+    /// 5 minutes; `None` for no limit). `subscriptions/listen` streams are not limited.
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
     /// Where legacy session records live (default: [`MemorySessionStore`]).
     pub fn session_store<S: SessionStore>(mut self, store: S) -> Self {
         self.sessions = Arc::new(store);
@@ -240,6 +248,7 @@ impl HttpBuilder {
                 stateless: self.stateless,
                 keep_alive: self.keep_alive,
                 retry: self.retry,
+                request_timeout: self.request_timeout,
                 sessions: self.sessions,
                 events: self.events,
                 live: Mutex::new(HashMap::new()),
@@ -274,6 +283,7 @@ pub(crate) struct Inner {
     pub(crate) stateless: bool,
     pub(crate) keep_alive: Duration,
     pub(crate) retry: Duration,
+    pub(crate) request_timeout: Option<Duration>,
     pub(crate) sessions: Arc<dyn DynSessionStore>,
     pub(crate) events: Arc<dyn DynEventStore>,
     pub(crate) live: Mutex<HashMap<String, Arc<Live>>>,
@@ -302,6 +312,7 @@ impl HttpService {
             stateless: false,
             keep_alive: Duration::from_secs(15),
             retry: Duration::from_secs(3),
+            request_timeout: Some(Duration::from_mins(5)),
             sessions: Arc::new(MemorySessionStore::new()),
             events: Arc::new(MemoryEventStore::default()),
         }
@@ -399,6 +410,37 @@ pub(crate) fn sse_response(body: SseBody) -> Response<McpBody> {
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert(X_ACCEL_BUFFERING, HeaderValue::from_static("no"));
     r
+}
+
+/// Serves one request with the service's request timeout (none for `subscriptions/listen`,
+/// which lives until the client or the server ends it). A timeout drops the handler (its work
+/// is cancelled) and answers -32603.
+pub(crate) async fn handle_timed(
+    server: &Server,
+    incoming: Incoming,
+    timeout: Option<Duration>,
+) -> Option<RpcResponse> {
+    let listen = incoming.request.method == methods::SUBSCRIPTIONS_LISTEN;
+    match timeout.filter(|_| !listen) {
+        None => server.handle(incoming).await,
+        Some(limit) => {
+            let id = incoming.request.id.clone();
+            let cancel = incoming.cancel.clone();
+            match tokio::time::timeout(limit, server.handle(incoming)).await {
+                Ok(response) => response,
+                Err(_) => {
+                    cancel.cancel();
+                    Some(RpcResponse::error(
+                        Some(id),
+                        ErrorObject::internal(format!(
+                            "request timed out after {}s",
+                            limit.as_secs()
+                        )),
+                    ))
+                }
+            }
+        }
+    }
 }
 
 /// A policy denial: a scope shortfall is a 403 step-up challenge naming every scope the call
@@ -660,9 +702,10 @@ impl HttpService {
         };
         let server = server.clone();
         if use_sse {
+            let timeout = self.inner.request_timeout;
             let guard = token.clone().drop_guard();
             tokio::spawn(async move {
-                if let Some(response) = server.handle(incoming).await {
+                if let Some(response) = handle_timed(&server, incoming, timeout).await {
                     sink.finish(Message::Response(response));
                 }
             });
@@ -679,7 +722,7 @@ impl HttpService {
         // Closing the connection drops this future, and with it the handler: disconnect is
         // cancellation. The guard also fires the token for handlers that spawned work.
         let guard = token.drop_guard();
-        let response = server.handle(incoming).await;
+        let response = handle_timed(&server, incoming, self.inner.request_timeout).await;
         guard.disarm();
         match response {
             Some(r) => {

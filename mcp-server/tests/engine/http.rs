@@ -894,3 +894,55 @@ async fn scope_shortfall_is_a_403_challenge() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.headers().contains_key("www-authenticate"));
 }
+
+#[tokio::test]
+async fn request_timeout_answers_and_cancels() {
+    let gate = Arc::new(Notify::new());
+    let svc = HttpService::builder(server(Arc::clone(&gate), Slot::default()))
+        .request_timeout(Some(Duration::from_millis(100)))
+        .build();
+    // `gated` waits for a release that never comes
+    let r = send(
+        &svc,
+        modern("tools/call", Some("gated"), json!({"name": "gated"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = body_json(r).await;
+    assert_eq!(body["error"]["code"], -32603);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("timed out")
+    );
+}
+
+#[tokio::test]
+async fn slow_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let (svc, ..) = service();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(
+        mcp_server::http::serve(listener, svc)
+            .header_read_timeout(Duration::from_millis(200))
+            .into_future(),
+    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    // half a request line, then nothing (slowloris)
+    stream
+        .write_all(b"POST /mcp HTTP/1.1\r\nHost: local")
+        .await
+        .expect("write");
+    let mut buf = Vec::new();
+    // The server must close the connection on its own (bounded wait so a missing timer
+    // fails the test instead of hanging it).
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
+    assert!(
+        read.is_ok(),
+        "the connection was not closed: the header timer is not active"
+    );
+}
