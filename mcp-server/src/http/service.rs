@@ -426,18 +426,14 @@ pub(crate) async fn handle_timed(
         Some(limit) => {
             let id = incoming.request.id.clone();
             let cancel = incoming.cancel.clone();
-            match tokio::time::timeout(limit, server.handle(incoming)).await {
-                Ok(response) => response,
-                Err(_) => {
-                    cancel.cancel();
-                    Some(RpcResponse::error(
-                        Some(id),
-                        ErrorObject::internal(format!(
-                            "request timed out after {}s",
-                            limit.as_secs()
-                        )),
-                    ))
-                }
+            if let Ok(response) = tokio::time::timeout(limit, server.handle(incoming)).await {
+                response
+            } else {
+                cancel.cancel();
+                Some(RpcResponse::error(
+                    Some(id),
+                    ErrorObject::internal(format!("request timed out after {}s", limit.as_secs())),
+                ))
             }
         }
     }
