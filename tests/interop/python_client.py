@@ -1,7 +1,21 @@
 #!/usr/bin/env python3
-"""Interop client: the official MCP Python SDK (PyPI `mcp`) against a server over stdio.
+"""Interop client: the official MCP Python SDK (PyPI `mcp`) against a server over stdio or HTTP.
 
     python_client.py --era legacy|modern [--timeout SECONDS] -- SERVER_COMMAND [ARGS...]
+    python_client.py --era legacy|modern --transport http --url http://HOST:PORT/mcp
+    python_client.py --era legacy --transport sse --url http://HOST:PORT/sse
+
+`--transport` picks the SDK's client transport (default `stdio`, which launches the command):
+
+- `stdio`: `StdioServerParameters`, the server as a child process.
+- `http`: Streamable HTTP (`mcp.client.streamable_http.streamable_http_client`, what `Client`
+  builds from a URL string). Legacy: `initialize` opens an `Mcp-Session-Id` session and the
+  server's requests (sampling, elicitation, roots) and notifications (progress, logging) arrive
+  on the POST's SSE stream. Modern: stateless POSTs with `MCP-Protocol-Version` / `Mcp-Method` /
+  `Mcp-Name` headers set by the SDK.
+- `sse`: the 2024-11-05 HTTP+SSE transport (`mcp.client.sse.sse_client`): GET the SSE stream,
+  POST to the `endpoint` it names; legacy era only (the 2026-07-28 revision has no such
+  transport).
 
 Both eras go through the SDK (`mcp.Client`), nothing is hand-rolled:
 
@@ -33,6 +47,7 @@ from typing import Any
 import anyio
 import mcp_types as types
 from mcp import Client
+from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 
@@ -213,9 +228,11 @@ class Recorder:
 
 
 class Run:
-    def __init__(self, era: str, server: StdioServerParameters, timeout: float) -> None:
+    def __init__(self, era: str, transport: str, server: Callable[[], Any], timeout: float) -> None:
         self.era = era
         self.modern = era == "modern"
+        self.transport = transport
+        # A fresh connection target per client: an SDK transport context is entered only once.
         self.server = server
         self.timeout = timeout
         self.c = Checks()
@@ -232,7 +249,7 @@ class Run:
                 "logging_callback": rec.logging_cb,
             }
         return Client(
-            self.server,
+            self.server(),
             mode=MODERN if self.modern else "legacy",
             client_info=types.Implementation(name="mcp-interop-python", version=importlib.metadata.version("mcp")),
             read_timeout_seconds=self.timeout,
@@ -254,7 +271,7 @@ class Run:
 
     async def main(self) -> int:
         self.c.info(
-            f"python SDK mcp {importlib.metadata.version('mcp')}, era {self.era}, path: SDK "
+            f"python SDK mcp {importlib.metadata.version('mcp')}, era {self.era}, transport {self.transport}, path: SDK "
             f"(mcp.Client mode={MODERN if self.modern else 'legacy'!r}"
             f"{', stateless per-request _meta, no initialize' if self.modern else ', initialize handshake'})"
         )
@@ -705,15 +722,27 @@ class Run:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--era", choices=("legacy", "modern"), required=True)
+    parser.add_argument("--transport", choices=("stdio", "http", "sse"), default="stdio")
+    parser.add_argument("--url", help="the server URL (http: the /mcp endpoint, sse: the /sse endpoint)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
-    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- SERVER_COMMAND [ARGS...]")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- SERVER_COMMAND [ARGS...] (stdio only)")
     ns = parser.parse_args()
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
-    if not command:
-        parser.print_usage(sys.stderr)
-        return 2
-    server = StdioServerParameters(command=command[0], args=command[1:])
-    run = Run(ns.era, server, ns.timeout)
+    server: Callable[[], Any]
+    if ns.transport == "stdio":
+        if not command or ns.url:
+            parser.error("--transport stdio takes -- SERVER_COMMAND [ARGS...] and no --url")
+        params = StdioServerParameters(command=command[0], args=command[1:])
+        server = lambda: params  # noqa: E731
+    else:
+        if not ns.url or command:
+            parser.error(f"--transport {ns.transport} takes --url and no server command")
+        if ns.transport == "sse" and ns.era == "modern":
+            parser.error("the 2024-11-05 HTTP+SSE transport is legacy-era only: use --transport http")
+        url = ns.url
+        # http: Client builds its Streamable HTTP transport from the URL string.
+        server = (lambda: url) if ns.transport == "http" else (lambda: sse_client(url, sse_read_timeout=ns.timeout * 10))
+    run = Run(ns.era, ns.transport, server, ns.timeout)
     try:
         return anyio.run(run.main)
     except BaseException as exc:  # boundary: the connection itself failed

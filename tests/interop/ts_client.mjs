@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Interop client: the official MCP TypeScript SDK against a server over stdio.
+// Interop client: the official MCP TypeScript SDK against a server over stdio or HTTP.
 //
 //   node ts_client.mjs --era legacy|modern [--sdk v1|v2] [--timeout SECONDS] -- SERVER_COMMAND [ARGS...]
+//   node ts_client.mjs --era legacy|modern [--sdk v1|v2] --transport http --url http://HOST:PORT/mcp
+//   node ts_client.mjs --era legacy [--sdk v1|v2] --transport sse --url http://HOST:PORT/sse
+//
+// `--transport` picks the SDK's client transport (default `stdio`, which launches the command):
+// `stdio` is `StdioClientTransport`; `http` is `StreamableHTTPClientTransport` (legacy: an
+// `Mcp-Session-Id` session, server-to-client requests and notifications on the POST's SSE stream,
+// the session ended with DELETE at the end; modern, v2 only: stateless POSTs with the SDK's
+// `MCP-Protocol-Version` / `Mcp-Method` / `Mcp-Name` headers); `sse` is `SSEClientTransport`, the
+// 2024-11-05 HTTP+SSE transport (GET the stream, POST to its `endpoint`), legacy era only.
 //
 // Every path goes through an SDK `Client`, nothing is hand-rolled:
 //
@@ -59,7 +68,7 @@ const CONTRACT_PROMPTS = [
 // ---- usage -----------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { era: undefined, sdk: undefined, timeout: 30, command: [] };
+  const opts = { era: undefined, sdk: undefined, transport: 'stdio', url: undefined, timeout: 30, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -68,6 +77,8 @@ function parseArgs(argv) {
     } else if (a === '--era') opts.era = argv[++i];
     else if (a === '--sdk') opts.sdk = argv[++i];
     else if (a === '--timeout') opts.timeout = Number(argv[++i]);
+    else if (a === '--transport') opts.transport = argv[++i];
+    else if (a === '--url') opts.url = argv[++i];
     else usage(`unknown argument ${a}`);
   }
   if (!['legacy', 'modern'].includes(opts.era)) usage('--era legacy|modern is required');
@@ -75,12 +86,24 @@ function parseArgs(argv) {
   if (!['v1', 'v2'].includes(opts.sdk)) usage('--sdk v1|v2');
   if (opts.era === 'modern' && opts.sdk === 'v1') usage('the v1 SDK has no 2026-07-28 support: use --sdk v2');
   if (!(opts.timeout > 0)) usage('--timeout must be a positive number of seconds');
-  if (opts.command.length === 0) usage('missing -- SERVER_COMMAND [ARGS...]');
+  if (!['stdio', 'http', 'sse'].includes(opts.transport)) usage('--transport stdio|http|sse');
+  if (opts.transport === 'stdio') {
+    if (opts.command.length === 0) usage('missing -- SERVER_COMMAND [ARGS...]');
+    if (opts.url !== undefined) usage('--url is for --transport http|sse');
+  } else {
+    if (opts.command.length > 0) usage(`--transport ${opts.transport} takes --url, not a server command`);
+    try {
+      opts.url = new URL(opts.url);
+    } catch {
+      usage(`--transport ${opts.transport} needs --url http://HOST:PORT/PATH`);
+    }
+    if (opts.transport === 'sse' && opts.era === 'modern') usage('the 2024-11-05 HTTP+SSE transport is legacy-era only: use --transport http');
+  }
   return opts;
 }
 
 function usage(message) {
-  process.stderr.write(`${message}\nusage: ts_client.mjs --era legacy|modern [--sdk v1|v2] [--timeout S] -- CMD [ARGS...]\n`);
+  process.stderr.write(`${message}\nusage: ts_client.mjs --era legacy|modern [--sdk v1|v2] [--timeout S] (-- CMD [ARGS...] | --transport http|sse --url URL)\n`);
   process.exit(2);
 }
 
@@ -90,6 +113,8 @@ async function loadSdk(kind) {
   if (kind === 'v1') {
     const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
     const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
     const T = await import('@modelcontextprotocol/sdk/types.js');
     const requestSchemas = {
       'sampling/createMessage': T.CreateMessageRequestSchema,
@@ -99,22 +124,34 @@ async function loadSdk(kind) {
     return {
       label: `@modelcontextprotocol/sdk ${versionOf('@modelcontextprotocol/sdk')}`,
       newClient: (info, options) => new Client(info, options),
-      newTransport: (command, args) => new StdioClientTransport({ command, args, stderr: 'inherit' }),
+      newTransport: opts => newTransport(opts, { StdioClientTransport, StreamableHTTPClientTransport, SSEClientTransport }),
       onRequest: (client, method, fn) => client.setRequestHandler(requestSchemas[method], req => fn(req.params)),
       onLog: (client, fn) => client.setNotificationHandler(T.LoggingMessageNotificationSchema, n => fn(n.params)),
       callTool: (client, params, options) => client.callTool(params, undefined, options),
     };
   }
-  const { Client } = await import('@modelcontextprotocol/client');
+  const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await import('@modelcontextprotocol/client');
   const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
   return {
     label: `@modelcontextprotocol/client ${versionOf('@modelcontextprotocol/client')}`,
     newClient: (info, options) => new Client(info, options),
-    newTransport: (command, args) => new StdioClientTransport({ command, args, stderr: 'inherit' }),
+    newTransport: opts => newTransport(opts, { StdioClientTransport, StreamableHTTPClientTransport, SSEClientTransport }),
     onRequest: (client, method, fn) => client.setRequestHandler(method, req => fn(req.params)),
     onLog: (client, fn) => client.setNotificationHandler('notifications/message', n => fn(n.params)),
     callTool: (client, params, options) => client.callTool(params, options),
   };
+}
+
+// The SDK's client transport for `--transport` (both lines name the three classes alike).
+function newTransport(opts, { StdioClientTransport, StreamableHTTPClientTransport, SSEClientTransport }) {
+  switch (opts.transport) {
+    case 'http':
+      return new StreamableHTTPClientTransport(opts.url);
+    case 'sse':
+      return new SSEClientTransport(opts.url);
+    default:
+      return new StdioClientTransport({ command: opts.command[0], args: opts.command.slice(1), stderr: 'inherit' });
+  }
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
@@ -273,11 +310,14 @@ class Run {
       if (only.includes('roots')) sdk.onRequest(client, 'roots/list', () => rec.roots_());
       sdk.onLog(client, p => rec.logs.push(p));
     }
-    const transport = sdk.newTransport(opts.command[0], opts.command.slice(1));
+    const transport = sdk.newTransport(opts);
     const negotiated = { version: undefined };
-    // v1 tells the transport the negotiated version; v2 has a getter for it.
+    // v1 tells the transport the negotiated version; v2 has a getter for it. The HTTP transports
+    // need the call themselves (the MCP-Protocol-Version header), so it is wrapped, not replaced.
+    const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
     transport.setProtocolVersion = v => {
       negotiated.version = v;
+      setProtocolVersion?.(v);
     };
     await withTimeout(client.connect(transport, this.requestOptions), this.timeout, 'connect');
     client.negotiatedVersion = () => client.getNegotiatedProtocolVersion?.() ?? negotiated.version;
@@ -298,6 +338,7 @@ class Run {
       deliver?.call(transport, message, extra);
     };
     client.onerror = err => process.stderr.write(`client onerror: ${err?.message ?? err}\n`);
+    client.transport_ = transport;
     return client;
   }
 
@@ -317,7 +358,7 @@ class Run {
   async main() {
     const { c } = this;
     c.info(
-      `typescript SDK ${this.sdk.label}, era ${this.opts.era}, path: SDK (` +
+      `typescript SDK ${this.sdk.label}, era ${this.opts.era}, transport ${this.opts.transport}, path: SDK (` +
         (this.modern
           ? `Client versionNegotiation pin ${MODERN}: server/discover, stateless per-request _meta, no initialize)`
           : 'Client initialize handshake)'),
@@ -339,6 +380,7 @@ class Run {
         await this.step('manual input_required prompt', () => this.promptRounds());
         this.modernWireChecks();
       }
+      if (this.opts.transport === 'http') await this.step('http session', () => this.httpSession());
     } finally {
       await this.client.close();
     }
@@ -348,6 +390,21 @@ class Run {
     }
     console.log(`${c.passed} passed, ${c.failed} failed`);
     return c.failed === 0 && c.passed > 0 ? 0 : 1;
+  }
+
+  // Streamable HTTP: a legacy connection is an `Mcp-Session-Id` session that DELETE ends; a
+  // 2026-07-28 connection has no session at all.
+  async httpSession() {
+    const { c } = this;
+    const transport = this.client.transport_;
+    const id = transport.sessionId;
+    if (this.modern) {
+      c.ok('modern http: no Mcp-Session-Id (stateless)', id === undefined, id);
+      return;
+    }
+    c.ok('legacy http: initialize assigned an Mcp-Session-Id', typeof id === 'string' && id.length > 0, id);
+    await transport.terminateSession();
+    c.ok('legacy http: DELETE with the Mcp-Session-Id ends the session', transport.sessionId === undefined, transport.sessionId);
   }
 
   async handshake() {

@@ -13,6 +13,8 @@
 //! - [`run_with_timeout`]: runs a client script to completion, capturing its output and killing
 //!   it when it hangs.
 //! - [`Summary::parse`]: reads the `N passed, M failed` line every client script ends with.
+//! - [`HttpServer`]: a server child process serving HTTP on an ephemeral port (its URL read from
+//!   the `listening on http://…` line on its stderr), killed when dropped.
 
 use std::env;
 use std::ffi::OsString;
@@ -20,7 +22,8 @@ use std::fmt::Write as _;
 use std::io::{self, Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -297,6 +300,148 @@ fn wait_or_kill(child: &mut Child, timeout: Duration) -> io::Result<Option<ExitS
     }
 }
 
+/// A server child process serving HTTP, started by [`HttpServer::start`] and killed (then
+/// reaped) when dropped, so a failing test never leaves it running.
+///
+/// The server is expected to bind an ephemeral port (`--bind 127.0.0.1:0`) and announce it on
+/// stderr with a line holding `listening on http://HOST:PORT/PATH` (what `everything --bind`
+/// prints); [`parse_listening_url`] reads that line. Everything else the server writes to stderr
+/// is kept for failure messages ([`HttpServer::stderr`]).
+#[derive(Debug)]
+pub struct HttpServer {
+    child: Child,
+    /// The announced endpoint, e.g. `http://127.0.0.1:40123/mcp`.
+    endpoint: String,
+    /// `scheme://host:port` of the endpoint.
+    origin: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl HttpServer {
+    /// Starts `command` (stdin and stdout closed, stderr read here) and waits up to `timeout`
+    /// for its `listening on http://…` line.
+    ///
+    /// # Errors
+    ///
+    /// The process could not be started, exited or closed stderr before announcing its URL, or
+    /// did not announce it in time (the process is killed then); the message holds what it wrote
+    /// to stderr.
+    pub fn start(command: &mut Command, timeout: Duration) -> Result<Self, String> {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (found, announced) = mpsc::channel();
+        if let Some(pipe) = child.stderr.take() {
+            let log = Arc::clone(&stderr);
+            // Reads stderr to its end (the server must never block on a full pipe), handing the
+            // first announced URL over and keeping every line.
+            thread::spawn(move || {
+                let mut pending = Some(found);
+                for line in io::BufRead::lines(io::BufReader::new(pipe)) {
+                    let Ok(line) = line else { break };
+                    if let Some(url) = parse_listening_url(&line)
+                        && let Some(found) = pending.take()
+                    {
+                        let _ = found.send(url.to_owned());
+                    }
+                    let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let mut server = Self {
+            child,
+            endpoint: String::new(),
+            origin: String::new(),
+            stderr,
+        };
+        let endpoint = match announced.recv_timeout(timeout) {
+            Ok(url) => url,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(format!(
+                    "the server announced no `listening on http://…` line within {timeout:?}; stderr:\n{}",
+                    server.stderr()
+                ));
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = server
+                    .child
+                    .wait()
+                    .map_or_else(|e| e.to_string(), |s| s.to_string());
+                return Err(format!(
+                    "the server closed stderr ({status}) before announcing its URL; stderr:\n{}",
+                    server.stderr()
+                ));
+            }
+        };
+        server.origin = origin_of(&endpoint).to_owned();
+        server.endpoint = endpoint;
+        Ok(server)
+    }
+
+    /// The endpoint the server announced, e.g. `http://127.0.0.1:40123/mcp`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// `path` (starting with `/`) on the server's origin, e.g. `url("/sse")`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    /// What the server has written to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Whether the server process is still running (it should be, for as long as a test uses it).
+    ///
+    /// # Errors
+    ///
+    /// The process's state could not be queried.
+    pub fn running(&mut self) -> io::Result<bool> {
+        Ok(self.child.try_wait()?.is_none())
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        // Fails only when the process has already exited, which is fine here.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The URL in a `listening on http://HOST:PORT/PATH` stderr line (up to the next whitespace),
+/// or `None` for any other line.
+pub fn parse_listening_url(line: &str) -> Option<&str> {
+    const MARK: &str = "listening on ";
+    let start = line.find(MARK)? + MARK.len();
+    let url = line[start..].split_whitespace().next()?;
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    let port = authority.rsplit_once(':').map(|(_, port)| port)?;
+    (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port != "0").then_some(url)
+}
+
+/// `scheme://authority` of an absolute `http(s)` URL.
+fn origin_of(url: &str) -> &str {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    url[scheme_end..]
+        .find('/')
+        .map_or(url, |i| &url[..scheme_end + i])
+}
+
 /// The `N passed, M failed` line a client script ends with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -327,7 +472,37 @@ impl Summary {
 
 #[cfg(test)]
 mod tests {
-    use super::Summary;
+    use super::{Summary, origin_of, parse_listening_url};
+
+    #[test]
+    fn listening_line_gives_the_url() {
+        assert_eq!(
+            parse_listening_url("listening on http://127.0.0.1:40123/mcp"),
+            Some("http://127.0.0.1:40123/mcp")
+        );
+        assert_eq!(
+            parse_listening_url("  INFO everything: listening on http://[::1]:8080/mcp extra"),
+            Some("http://[::1]:8080/mcp")
+        );
+        assert_eq!(
+            parse_listening_url("listening on http://127.0.0.1:0/mcp"),
+            None
+        );
+        assert_eq!(
+            parse_listening_url("listening on http://127.0.0.1/mcp"),
+            None
+        );
+        assert_eq!(parse_listening_url("listening on stdio"), None);
+        assert_eq!(parse_listening_url("INFO url=http://127.0.0.1:1/mcp"), None);
+        assert_eq!(
+            origin_of("http://127.0.0.1:40123/mcp"),
+            "http://127.0.0.1:40123"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:40123"),
+            "http://127.0.0.1:40123"
+        );
+    }
 
     #[test]
     fn summary_is_the_last_line_exactly() {

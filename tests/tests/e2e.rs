@@ -4,6 +4,10 @@
 //!
 //! - [`interop`]: the official Python and TypeScript SDK clients against `everything --stdio`,
 //!   in both protocol eras (scripts and pins in `tests/interop/`).
+//! - [`interop_http`]: the same clients against `everything --bind 127.0.0.1:0`, over Streamable
+//!   HTTP (both eras) and the 2024-11-05 HTTP+SSE transport.
 
 #[path = "e2e/interop.rs"]
 mod interop;
+#[path = "e2e/interop_http.rs"]
+mod interop_http;

@@ -14,6 +14,9 @@
 //!
 //! Without the toolchains (no `.venv` / `node_modules`) a test is skipped with a loud message,
 //! unless `CI` is set, where it fails.
+//!
+//! The same scripts run over HTTP in [`super::interop_http`], which builds its client commands
+//! with [`python_command`] / [`typescript_command`] and judges them with [`check_run`].
 
 use std::path::Path;
 use std::process::Command;
@@ -53,27 +56,56 @@ fn interop_ts_modern() {
 }
 
 fn python(test: &str, era: &str) {
+    if let Some(command) = python_command(test, era) {
+        run_client(test, command);
+    }
+}
+
+fn typescript(test: &str, era: &str, sdk: &str) {
+    if let Some(command) = typescript_command(test, era, sdk) {
+        run_client(test, command);
+    }
+}
+
+/// `python_client.py --era ERA` with the venv's interpreter, in `tests/interop/`; `None` when the
+/// venv is missing (the test has been skipped, or failed under CI).
+pub(super) fn python_command(test: &str, era: &str) -> Option<Command> {
     let python = match Prerequisites::new().python() {
         Ok(python) => python,
-        Err(why) => return skip_or_fail(test, &why),
+        Err(why) => {
+            skip_or_fail(test, &why);
+            return None;
+        }
     };
     let mut command = Command::new(python);
     command
         .arg(interop_dir().join("python_client.py"))
-        .args(["--era", era]);
-    run_client(test, command);
+        .args(["--era", era])
+        .current_dir(interop_dir());
+    Some(command)
 }
 
-fn typescript(test: &str, era: &str, sdk: &str) {
+/// `ts_client.mjs --era ERA --sdk SDK` with `node`, in `tests/interop/`; `None` when
+/// `node_modules` is missing (the test has been skipped, or failed under CI).
+pub(super) fn typescript_command(test: &str, era: &str, sdk: &str) -> Option<Command> {
     let node = match Prerequisites::new().node() {
         Ok(node) => node,
-        Err(why) => return skip_or_fail(test, &why),
+        Err(why) => {
+            skip_or_fail(test, &why);
+            return None;
+        }
     };
     let mut command = Command::new(node);
     command
         .arg(interop_dir().join("ts_client.mjs"))
-        .args(["--era", era, "--sdk", sdk]);
-    run_client(test, command);
+        .args(["--era", era, "--sdk", sdk])
+        .current_dir(interop_dir());
+    Some(command)
+}
+
+/// The `RUST_LOG` for a server under test: the caller's, else `warn` (quiet unless asked).
+pub(super) fn server_log_level() -> String {
+    std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned())
 }
 
 /// Appends `-- <everything> --stdio` to the client command, runs it and checks its verdict.
@@ -84,12 +116,14 @@ fn run_client(test: &str, mut command: Command) {
         .arg("--")
         .arg(&server)
         .arg("--stdio")
-        .current_dir(interop_dir())
         // The server logs to stderr; keep it quiet unless asked.
-        .env(
-            "RUST_LOG",
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_owned()),
-        );
+        .env("RUST_LOG", server_log_level());
+    check_run(test, command, String::new);
+}
+
+/// Runs a client command and requires exit 0 with `N passed, 0 failed` (N > 0); on failure the
+/// panic message holds the client's whole transcript, then `context()` (e.g. the server's log).
+pub(super) fn check_run(test: &str, mut command: Command, context: impl FnOnce() -> String) {
     let shown = describe(&command);
     let run = run_with_timeout(&mut command, RUN_TIMEOUT)
         .unwrap_or_else(|e| panic!("{test}: cannot run `{shown}`: {e}"));
@@ -97,8 +131,9 @@ fn run_client(test: &str, mut command: Command) {
     let passed = run.success() && summary.is_some_and(|s| s.failed == 0 && s.passed > 0);
     assert!(
         passed,
-        "{test}: `{shown}` failed (summary: {summary:?})\n{}",
-        run.transcript()
+        "{test}: `{shown}` failed (summary: {summary:?})\n{}\n{}",
+        run.transcript(),
+        context()
     );
 }
 
