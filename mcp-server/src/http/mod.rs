@@ -55,7 +55,7 @@ mod store;
 
 pub use guard::HostPolicy;
 pub use serve::{Serve, serve};
-pub use service::{HttpBuilder, HttpRequestInfo, HttpService, InsufficientScope, McpBody};
+pub use service::{HttpBuilder, HttpRequestInfo, HttpService, InsufficientScope, McpBody, PeerAddr};
 pub use store::{
     EventStore, MemoryEventStore, MemorySessionStore, Replay, SessionLimits, SessionRecord,
     SessionStore, StoreError,

@@ -60,9 +60,11 @@ pub struct HttpRequestInfo {
     pub peer: Option<SocketAddr>,
 }
 
-/// The peer address, inserted into request extensions by [`serve`](super::serve).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct PeerAddr(pub(crate) SocketAddr);
+/// The peer address, inserted into request extensions by [`serve`](super::serve) (for
+/// trusted-proxy checks in an auth layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PeerAddr(pub SocketAddr);
 
 /// Cancelled when [`serve`](super::serve) shuts down: long streams end gracefully.
 #[derive(Debug, Clone)]
