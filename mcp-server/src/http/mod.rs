@@ -55,7 +55,9 @@ mod store;
 
 pub use guard::HostPolicy;
 pub use serve::{Serve, serve};
-pub use service::{HttpBuilder, HttpRequestInfo, HttpService, InsufficientScope, McpBody, PeerAddr};
+pub use service::{
+    HttpBuilder, HttpRequestInfo, HttpService, InsufficientScope, McpBody, PeerAddr,
+};
 pub use store::{
     EventStore, MemoryEventStore, MemorySessionStore, Replay, SessionLimits, SessionRecord,
     SessionStore, StoreError,
