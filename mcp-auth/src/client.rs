@@ -21,6 +21,10 @@ pub(crate) enum FetchError {
     Timeout,
     #[error("request failed: {0}")]
     Request(String),
+    #[cfg_attr(
+        not(feature = "jwt"),
+        expect(dead_code, reason = "only JWKS fetches use GET")
+    )]
     #[error("status {0}")]
     Status(StatusCode),
     #[error("response larger than {0} bytes")]
@@ -106,6 +110,7 @@ impl HttpClient {
     }
 
     /// GET `uri`; 2xx only.
+    #[cfg(feature = "jwt")]
     pub(crate) async fn get(&self, uri: &Uri) -> Result<Bytes, FetchError> {
         let request = Request::get(uri.clone())
             .header(http::header::ACCEPT, "application/json")

@@ -46,6 +46,12 @@ pub enum AuthError {
     },
 }
 
+/// A verifier's endpoint URL is invalid, or not HTTPS (plain HTTP is allowed only to loopback
+/// hosts).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid endpoint URL: {0}")]
+pub struct InvalidUrl(pub(crate) String);
+
 impl AuthError {
     /// An [`AuthError::InvalidToken`] with a reason for the logs.
     pub fn invalid(reason: impl Into<String>) -> Self {

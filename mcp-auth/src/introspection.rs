@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use crate::client::HttpClient;
-use crate::error::AuthError;
+use crate::error::{AuthError, InvalidUrl};
 use crate::verify::{MAX_CREDENTIAL_BYTES, Verify, bearer_token};
 
 const MAX_CACHED: usize = 10_000;
@@ -70,11 +70,9 @@ impl Introspection {
     /// # Errors
     ///
     /// When `url` is not HTTPS (plain HTTP is allowed only to loopback).
-    pub fn new(url: &str, client_id: &str, client_secret: &str) -> Result<Self, crate::JwksError> {
-        let uri: Uri = url
-            .parse()
-            .map_err(|_| crate::JwksError::Url(url.to_owned()))?;
-        HttpClient::check_uri(&uri).map_err(|e| crate::JwksError::Url(e.to_string()))?;
+    pub fn new(url: &str, client_id: &str, client_secret: &str) -> Result<Self, InvalidUrl> {
+        let uri: Uri = url.parse().map_err(|_| InvalidUrl(url.to_owned()))?;
+        HttpClient::check_uri(&uri).map_err(|e| InvalidUrl(e.to_string()))?;
         Ok(Self {
             uri,
             authorization: format!(
@@ -98,6 +96,12 @@ impl Introspection {
     /// The issuer the response's `iss` must equal, when present.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The request timeout (default 5 s); past it the request is answered 503.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.client = HttpClient::new(timeout, 64 * 1024);
         self
     }
 

@@ -10,7 +10,7 @@
 //!   extension is understood); `jku`, `x5u` and `jwk` headers are ignored;
 //! - `typ` can be pinned to `at+jwt` ([`JwtVerifier::require_typ`]).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -317,8 +317,9 @@ impl Verify for JwtVerifier {
 }
 
 /// Seconds since the epoch, for token minting and tests.
+#[cfg(any(test, feature = "testing"))]
 pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
+    std::time::SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }

@@ -93,7 +93,7 @@ mod verify;
 
 pub use api_key::{ApiKeyVerifier, KeyRecord, KeyStore, KeyStoreError, MemoryKeyStore};
 pub use challenge::ResourceMetadata;
-pub use error::AuthError;
+pub use error::{AuthError, InvalidUrl};
 pub use forwarded::ForwardedIdentity;
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]

@@ -200,6 +200,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
 }
 
 /// Space-delimited string or array of strings.
+#[cfg(any(feature = "jwt", feature = "introspection"))]
 pub(crate) fn claim_strings(
     value: Option<&serde_json::Value>,
 ) -> std::collections::BTreeSet<String> {
