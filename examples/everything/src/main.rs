@@ -5,8 +5,21 @@
 //! - `everything --stdio` serves on stdin/stdout.
 //!
 //! Logs go to stderr, filtered by `RUST_LOG`.
+//!
+//! Authentication (HTTP only, off by default):
+//! - `--jwks PATH --issuer URL --audience URL`: a bearer JWT is required on `/mcp`, verified
+//!   with the keys of the JWKS file; the RFC 9728 document names the issuer.
+//! - `--api-keys PATH`: API keys `mcp_<id>_<secret>` (header `x-api-key` or
+//!   `Authorization: Bearer`), from a JSON array of records
+//!   `{"id", "digest" (hex HMAC-SHA256(pepper, secret)) or "secret" (development), "tenant",
+//!   "scopes", "subject", "expires_at"}`.
+//! - In auth mode every MCP request needs scope `mcp:read`; tool `echo` also needs `mcp:echo`
+//!   and tool `sum` also `mcp:sum`.
+
+mod auth;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -28,6 +41,38 @@ struct Cli {
     /// server is reached by a non-loopback name.
     #[arg(long = "allow-host", value_name = "HOST")]
     allow_hosts: Vec<String>,
+
+    /// Require a bearer JWT on `/mcp`, verified with the keys of this JWKS file (needs
+    /// `--issuer` and `--audience`). Auth mode: every request needs scope `mcp:read`, tool
+    /// `echo` also `mcp:echo`, tool `sum` also `mcp:sum`.
+    #[arg(long, value_name = "PATH", requires_all = ["issuer", "audience"])]
+    jwks: Option<PathBuf>,
+
+    /// The exact token issuer (`iss`) accepted; named in the RFC 9728 metadata.
+    #[arg(long, value_name = "URL")]
+    issuer: Option<String>,
+
+    /// The canonical resource URI tokens must be issued for (`aud`), e.g.
+    /// `http://127.0.0.1:3000/mcp`; the `resource` of the RFC 9728 metadata.
+    #[arg(long, value_name = "URL")]
+    audience: Option<String>,
+
+    /// Accept API keys `mcp_<id>_<secret>` (header `x-api-key` or `Authorization: Bearer`)
+    /// listed in this JSON file: an array of `{"id", "digest" | "secret", "tenant", "scopes"}`
+    /// where `digest` is hex HMAC-SHA256(pepper, secret) and `secret` is for development.
+    /// Enables auth mode (see `--jwks`).
+    #[arg(long, value_name = "PATH")]
+    api_keys: Option<PathBuf>,
+
+    /// The HMAC key of API-key digests.
+    #[arg(
+        long,
+        value_name = "PEPPER",
+        env = "MCP_API_KEY_PEPPER",
+        default_value = "everything-dev-pepper",
+        hide_env_values = true
+    )]
+    api_key_pepper: String,
 }
 
 /// Where to serve.
@@ -64,7 +109,28 @@ async fn main() -> ExitCode {
         // Prints the usage error to stderr and exits with status 2.
         Err(e) => e.exit(),
     };
-    let server = everything::server();
+    let auth = auth::AuthConfig {
+        jwks: cli.jwks.as_deref(),
+        issuer: cli.issuer.as_deref(),
+        audience: cli.audience.as_deref(),
+        api_keys: cli.api_keys.as_deref(),
+        pepper: &cli.api_key_pepper,
+    };
+    let layer = if auth.enabled() {
+        match auth.layer() {
+            Ok(layer) => Some(layer),
+            Err(e) => Cli::command()
+                .error(clap::error::ErrorKind::InvalidValue, e)
+                .exit(),
+        }
+    } else {
+        None
+    };
+    let server = if layer.is_some() {
+        everything::builder().authorize(auth::policy()).build()
+    } else {
+        everything::server()
+    };
     tracing::info!(
         name = %server.info().name,
         version = %server.info().version,
@@ -73,7 +139,7 @@ async fn main() -> ExitCode {
     );
     let outcome = match transport {
         Transport::Stdio => mcp_server::stdio::serve(server).await,
-        Transport::Http(addr) => serve_http(server, addr, &cli.allow_hosts).await,
+        Transport::Http(addr) => serve_http(server, addr, &cli.allow_hosts, layer).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -88,6 +154,7 @@ async fn serve_http(
     server: mcp_server::Server,
     addr: SocketAddr,
     extra_hosts: &[String],
+    auth: Option<mcp_auth::BearerAuthLayer>,
 ) -> Result<(), mcp_server::Error> {
     use mcp_server::http::{HostPolicy, HttpService};
 
@@ -110,9 +177,19 @@ async fn serve_http(
     {
         eprintln!("listening on http://{local}/mcp");
     }
-    mcp_server::http::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    match auth {
+        Some(layer) => {
+            let service = tower::ServiceBuilder::new().layer(layer).service(service);
+            mcp_server::http::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+        None => {
+            mcp_server::http::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,6 +1,7 @@
 //! The everything server against the conformance contract, in both eras, through the
 //! in-process client; and the `everything --stdio` binary as a real process.
 
+mod auth;
 mod binary;
 mod lists;
 mod mrtr;
