@@ -50,6 +50,7 @@
 //! | [`JwtVerifier`] | `Authorization: Bearer <JWT>`, static keys or a cached [`Jwks`] | `jwt` |
 //! | `Introspection` | `Authorization: Bearer <opaque>`, RFC 7662 | `introspection` |
 //! | [`ApiKeyVerifier`] | `x-api-key: <prefix>_<id>_<secret>` or bearer with the prefix | none |
+//! | `MtlsVerifier` | TLS client certificate (SAN URI/DNS), served by `mcp_server::http::serve_tls` | `mtls` |
 //! | [`ForwardedIdentity`] | gateway identity headers from trusted proxy addresses | none |
 //!
 //! Combine them with [`Verifiers`].
@@ -85,6 +86,9 @@ mod jwks;
 #[cfg(feature = "jwt")]
 mod jwt;
 mod layer;
+#[cfg(feature = "mtls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mtls")))]
+mod mtls;
 pub mod policy;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -108,5 +112,8 @@ pub use jwks::{Jwks, JwksError};
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub use jwt::JwtVerifier;
 pub use layer::{AuthBody, BearerAuth, BearerAuthLayer, DEFAULT_IDENTITY_HEADERS};
+#[cfg(feature = "mtls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mtls")))]
+pub use mtls::MtlsVerifier;
 pub use policy::{AllOf, ArgumentRule, RoleRule, ScopePolicy, TenantGuard, Unlisted};
 pub use verify::{MAX_CREDENTIAL_BYTES, Verifiers, Verify, bearer_token};

@@ -13,6 +13,8 @@ mod jwks;
 mod jwt;
 #[path = "auth/metadata.rs"]
 mod metadata;
+#[path = "auth/mtls.rs"]
+mod mtls;
 #[path = "auth/scopes.rs"]
 mod scopes;
 #[path = "auth/support.rs"]

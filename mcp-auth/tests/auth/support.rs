@@ -92,7 +92,7 @@ impl Runs {
     }
 }
 
-fn server(runs: &Runs, policy: impl Authorize) -> Server {
+pub(crate) fn server(runs: &Runs, policy: impl Authorize) -> Server {
     let open = object(json!({"type": "object"}));
     let mut builder = Server::builder("auth-fixture", "1").authorize(policy);
     for name in [

@@ -52,6 +52,8 @@ mod serve;
 mod service;
 mod sse;
 mod store;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub use guard::HostPolicy;
 pub use serve::{Serve, serve};
@@ -62,3 +64,6 @@ pub use store::{
     EventStore, MemoryEventStore, MemorySessionStore, Replay, SessionLimits, SessionRecord,
     SessionStore, StoreError,
 };
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub use tls::{PeerCertificates, ServeTls, TlsConfig, TlsError, serve_tls};

@@ -1,0 +1,340 @@
+//! §4.8 A84-A88: mutual TLS with `serve_tls`, certificates minted by rcgen at test time.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{Request, StatusCode};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::rt::TokioIo;
+use mcp_auth::{BearerAuthLayer, MtlsVerifier, ScopePolicy};
+use mcp_server::http::TlsConfig;
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason,
+    RevokedCertParams, SanType, SerialNumber, date_time_ymd,
+};
+use rustls::pki_types::{
+    CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName,
+};
+use serde_json::{Value, json};
+
+use crate::support::{MODERN, Runs, metadata, server};
+
+struct Ca {
+    cert: CertificateDer<'static>,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+fn ca(name: &str) -> Ca {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let key = KeyPair::generate().expect("key");
+    let cert = params.self_signed(&key).expect("self-signed").der().clone();
+    Ca {
+        cert,
+        issuer: Issuer::new(params, key),
+    }
+}
+
+struct Leaf {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+}
+
+fn leaf(
+    ca: &Ca,
+    cn: &str,
+    sans: Vec<SanType>,
+    eku: ExtendedKeyUsagePurpose,
+    serial: u64,
+    expired: bool,
+) -> Leaf {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.distinguished_name.push(DnType::CommonName, cn);
+    params.subject_alt_names = sans;
+    params.extended_key_usages = vec![eku];
+    params.serial_number = Some(SerialNumber::from(serial));
+    if expired {
+        params.not_before = date_time_ymd(2000, 1, 1);
+        params.not_after = date_time_ymd(2001, 1, 1);
+    }
+    let key = KeyPair::generate().expect("key");
+    let cert = params
+        .signed_by(&key, &ca.issuer)
+        .expect("signs")
+        .der()
+        .clone();
+    Leaf {
+        chain: vec![cert],
+        key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    }
+}
+
+fn uri(s: &str) -> SanType {
+    SanType::URI(s.try_into().expect("ia5"))
+}
+
+fn crl(ca: &Ca, revoked: &[u64]) -> CertificateRevocationListDer<'static> {
+    CertificateRevocationListParams {
+        this_update: date_time_ymd(2020, 1, 1),
+        next_update: date_time_ymd(2090, 1, 1),
+        crl_number: SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from(*s),
+                revocation_time: date_time_ymd(2021, 1, 1),
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&ca.issuer)
+    .expect("crl")
+    .der()
+    .clone()
+}
+
+struct Pki {
+    ca: Ca,
+    server: Leaf,
+}
+
+impl Pki {
+    fn new() -> Self {
+        let ca = ca("test client CA");
+        let server = leaf(
+            &ca,
+            "localhost",
+            vec![SanType::DnsName("localhost".try_into().expect("dns"))],
+            ExtendedKeyUsagePurpose::ServerAuth,
+            1,
+            false,
+        );
+        Self { ca, server }
+    }
+
+    fn tls(&self, revoked: &[u64]) -> TlsConfig {
+        TlsConfig::mtls(
+            self.server.chain.clone(),
+            self.server.key.clone_key(),
+            vec![self.ca.cert.clone()],
+            vec![crl(&self.ca, revoked)],
+        )
+        .expect("mtls config")
+    }
+
+    fn client(&self, who: &Leaf) -> tokio_rustls::TlsConnector {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(self.ca.cert.clone()).expect("root");
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_client_auth_cert(who.chain.clone(), who.key.clone_key())
+        .expect("client cert");
+        tokio_rustls::TlsConnector::from(Arc::new(config))
+    }
+}
+
+async fn start(tls: TlsConfig) -> (String, Runs) {
+    let runs = Runs::default();
+    let verifier = MtlsVerifier::new()
+        .allow_uri_prefix("spiffe://example.org/ns/prod/")
+        .scopes(["mcp:read"]);
+    let service = tower::ServiceBuilder::new()
+        .layer(BearerAuthLayer::new(verifier).metadata(metadata()))
+        .service(server(&runs, ScopePolicy::new().baseline(["mcp:read"])).into_http());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr").to_string();
+    tokio::spawn(async move {
+        let _ = mcp_server::http::serve_tls(listener, tls, service).await;
+    });
+    (addr, runs)
+}
+
+/// `whoami` over a fresh TLS connection; `Err` when TLS or HTTP fails (no response).
+async fn whoami(
+    addr: &str,
+    connector: &tokio_rustls::TlsConnector,
+) -> Result<(StatusCode, Value), String> {
+    let tcp = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    let tls = connector
+        .connect(ServerName::try_from("localhost").expect("name"), tcp)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "whoami", "arguments": {},
+        "_meta": {"io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let request = Request::post("/mcp")
+        .header("host", "localhost")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", MODERN)
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", "whoami")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .expect("request");
+    let response = send
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
+#[tokio::test]
+async fn san_identity_and_handshake_failures_a84_a85_a88() {
+    let pki = Pki::new();
+    let (addr, runs) = start(pki.tls(&[])).await;
+    let good = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        10,
+        false,
+    );
+    let (status, body) = whoami(&addr, &pki.client(&good)).await.expect("served");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let who: Value =
+        serde_json::from_str(body["result"]["content"][0]["text"].as_str().expect("text"))
+            .expect("json");
+    assert_eq!(who["subject"], "spiffe://example.org/ns/prod/svc");
+    assert_eq!(who["method"], "Mtls");
+
+    // A88: right CA, SAN not allowed, CN=admin: 403, identity never from the CN.
+    let admin = leaf(
+        &pki.ca,
+        "admin",
+        vec![uri("spiffe://example.org/ns/dev/admin")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        11,
+        false,
+    );
+    let (status, _) = whoami(&addr, &pki.client(&admin)).await.expect("served");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A84: another CA. A85: expired; server-auth EKU only. No HTTP response at all.
+    let other_ca = ca("untrusted CA");
+    let foreign = leaf(
+        &other_ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        12,
+        false,
+    );
+    let expired = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        13,
+        true,
+    );
+    let server_eku = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ServerAuth,
+        14,
+        false,
+    );
+    for (what, cert) in [
+        ("foreign CA", &foreign),
+        ("expired", &expired),
+        ("server EKU", &server_eku),
+    ] {
+        assert!(
+            whoami(&addr, &pki.client(cert)).await.is_err(),
+            "{what} was served"
+        );
+    }
+    assert_eq!(runs.get(), 1);
+}
+
+#[tokio::test]
+async fn revocation_and_reload_without_restart_a86() {
+    let pki = Pki::new();
+    let tls = pki.tls(&[]);
+    let (addr, _runs) = start(tls.clone()).await;
+    let svc = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        20,
+        false,
+    );
+    let revoked = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/old")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        21,
+        false,
+    );
+    assert!(whoami(&addr, &pki.client(&svc)).await.is_ok());
+    assert!(whoami(&addr, &pki.client(&revoked)).await.is_ok());
+    // A new CRL revoking serial 21, loaded while serving.
+    tls.reload_mtls(
+        pki.server.chain.clone(),
+        pki.server.key.clone_key(),
+        vec![pki.ca.cert.clone()],
+        vec![crl(&pki.ca, &[21])],
+    )
+    .expect("reloads");
+    assert!(
+        whoami(&addr, &pki.client(&revoked)).await.is_err(),
+        "revoked certificate still accepted"
+    );
+    assert!(whoami(&addr, &pki.client(&svc)).await.is_ok());
+    // A certificate no CRL covers (another trusted CA without a CRL) is denied.
+    let second = ca("second CA");
+    tls.reload_mtls(
+        pki.server.chain.clone(),
+        pki.server.key.clone_key(),
+        vec![pki.ca.cert.clone(), second.cert.clone()],
+        vec![crl(&pki.ca, &[])],
+    )
+    .expect("reloads");
+    let uncovered = leaf(
+        &second,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        30,
+        false,
+    );
+    assert!(
+        whoami(&addr, &pki.client(&uncovered)).await.is_err(),
+        "unknown revocation status accepted"
+    );
+}
