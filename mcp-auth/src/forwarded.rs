@@ -85,6 +85,32 @@ impl ForwardedIdentity {
         self.trusted.iter().any(|net| net.contains(&ip))
     }
 
+    /// The client address of `request` (A92): the peer, or when the peer is a trusted proxy,
+    /// the right-most `X-Forwarded-For` hop that is not a trusted proxy. Spoofed hops to the
+    /// left of it are ignored.
+    pub fn client_ip(&self, request: &Parts) -> Option<IpAddr> {
+        let peer = request.extensions.get::<PeerAddr>().map(|p| p.0.ip())?;
+        if !self.trusts(peer) {
+            return Some(peer.to_canonical());
+        }
+        let hops: Vec<IpAddr> = request
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map_while(|hop| hop.trim().parse::<IpAddr>().ok())
+            .collect();
+        Some(
+            hops.iter()
+                .rev()
+                .find(|ip| !self.trusts(**ip))
+                .copied()
+                .unwrap_or(peer)
+                .to_canonical(),
+        )
+    }
+
     fn header<'a>(request: &'a Parts, name: &HeaderName) -> Result<Option<&'a str>, AuthError> {
         let mut values = request.headers.get_all(name).iter();
         match (values.next(), values.next()) {
@@ -134,6 +160,24 @@ impl Verify for ForwardedIdentity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a92_client_ip_is_the_rightmost_untrusted_hop() {
+        let f = ForwardedIdentity::new(["10.0.0.0/8".parse().expect("cidr")]);
+        let request = |peer: &str, xff: &str| {
+            let mut r = http::Request::new(());
+            r.headers_mut()
+                .insert("x-forwarded-for", xff.parse().expect("header"));
+            r.extensions_mut().insert(PeerAddr::from(
+                peer.parse::<std::net::SocketAddr>().expect("addr"),
+            ));
+            r.into_parts().0
+        };
+        let spoof = request("10.0.0.1:1", "1.2.3.4, 5.6.7.8, 10.0.0.2");
+        assert_eq!(f.client_ip(&spoof), Some("5.6.7.8".parse().expect("ip")));
+        let direct = request("9.9.9.9:1", "1.2.3.4");
+        assert_eq!(f.client_ip(&direct), Some("9.9.9.9".parse().expect("ip")));
+    }
 
     #[test]
     fn mapped_ipv6_matches_ipv4_networks() {

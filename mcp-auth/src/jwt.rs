@@ -251,6 +251,16 @@ impl JwtVerifier {
     }
 
     fn principal(&self, claims: Map<String, Value>) -> Result<Principal, AuthError> {
+        // `iat` sanity: a token issued in the future (beyond the leeway) is not trusted.
+        if let Some(iat) = claims.get("iat") {
+            let now = std::time::SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            match iat.as_u64() {
+                Some(t) if t <= now + self.leeway.as_secs() => {}
+                _ => return Err(AuthError::invalid("iat in the future or not a number")),
+            }
+        }
         let sub = claims
             .get("sub")
             .and_then(Value::as_str)
@@ -471,6 +481,18 @@ mod tests {
         }
         let within = json!({"sub": "a", "iss": ISS, "aud": AUD, "exp": now - 20});
         assert!(v.verify_token(&token(&within)).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn iat_in_the_future_is_rejected() {
+        let now = now_secs();
+        let future =
+            json!({"sub": "a", "iss": ISS, "aud": AUD, "exp": now + 7200, "iat": now + 3600});
+        assert!(verifier().verify_token(&token(&future)).await.is_err());
+        let text = json!({"sub": "a", "iss": ISS, "aud": AUD, "exp": now + 600, "iat": "1"});
+        assert!(verifier().verify_token(&token(&text)).await.is_err());
+        let ok = json!({"sub": "a", "iss": ISS, "aud": AUD, "exp": now + 600, "iat": now});
+        assert!(verifier().verify_token(&token(&ok)).await.is_ok());
     }
 
     #[tokio::test]

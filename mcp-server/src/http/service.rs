@@ -66,6 +66,13 @@ pub struct HttpRequestInfo {
 #[non_exhaustive]
 pub struct PeerAddr(pub SocketAddr);
 
+impl From<SocketAddr> for PeerAddr {
+    /// For custom servers and tests that insert the peer address themselves.
+    fn from(addr: SocketAddr) -> Self {
+        Self(addr)
+    }
+}
+
 /// Cancelled when [`serve`](super::serve) shuts down: long streams end gracefully.
 #[derive(Debug, Clone)]
 pub(crate) struct ShutdownSignal(pub(crate) CancellationToken);
