@@ -117,3 +117,9 @@ pub use layer::{AuthBody, BearerAuth, BearerAuthLayer, DEFAULT_IDENTITY_HEADERS}
 pub use mtls::MtlsVerifier;
 pub use policy::{AllOf, ArgumentRule, RoleRule, ScopePolicy, TenantGuard, Unlisted};
 pub use verify::{MAX_CREDENTIAL_BYTES, Verifiers, Verify, bearer_token};
+
+/// The workspace README's examples, compiled as doc tests (this crate sees every piece they
+/// use).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -120,8 +120,3 @@ pub mod __private {
 
     pub use crate::schema::input_schema;
 }
-
-/// The README's examples, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
