@@ -4,6 +4,7 @@
     python_client.py --era legacy|modern [--timeout SECONDS] -- SERVER_COMMAND [ARGS...]
     python_client.py --era legacy|modern --transport http --url http://HOST:PORT/mcp
     python_client.py --era legacy --transport sse --url http://HOST:PORT/sse
+    ... --transport http|sse --url URL --bearer TOKEN [--expect-denied-tool NAME]
 
 `--transport` picks the SDK's client transport (default `stdio`, which launches the command):
 
@@ -27,6 +28,14 @@ Both eras go through the SDK (`mcp.Client`), nothing is hand-rolled:
   results are fulfilled by the same callbacks and retried by the SDK, and a few round trips are
   driven by hand (`allow_input_required=True`) to check their shape.
 
+`--bearer TOKEN` (http/sse only) sends `Authorization: Bearer TOKEN` on every HTTP request,
+through the SDK's own hooks: an `httpx2.AsyncClient` built by `mcp.shared._httpx_utils.
+create_mcp_http_client(headers=...)` handed to `streamable_http_client(url, http_client=...)`, or
+`sse_client(url, headers=...)`. `--expect-denied-tool NAME` (repeatable) names a tool the token
+lacks the scope for: calling it must raise (the server answers HTTP 403 `insufficient_scope`;
+whatever error the SDK surfaces is accepted) and must not produce a result; that tool is
+otherwise left out, and every other check runs as usual.
+
 Prints one line per check (`PASS ...` / `FAIL ... -- detail`) and ends with `N passed, M failed`;
 exits 1 when any check failed, 2 on bad usage.
 """
@@ -36,6 +45,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import contextlib
 import importlib.metadata
 import json
 import sys
@@ -45,10 +55,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+import httpx2
 import mcp_types as types
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 
 MODERN = "2026-07-28"
@@ -228,8 +241,12 @@ class Recorder:
 
 
 class Run:
-    def __init__(self, era: str, transport: str, server: Callable[[], Any], timeout: float) -> None:
+    def __init__(
+        self, era: str, transport: str, server: Callable[[], Any], timeout: float, denied: frozenset[str] = frozenset()
+    ) -> None:
         self.era = era
+        # Tools the bearer token lacks the scope for: each call must fail, never run.
+        self.denied = denied
         self.modern = era == "modern"
         self.transport = transport
         # A fresh connection target per client: an SDK transport context is entered only once.
@@ -285,7 +302,10 @@ class Run:
 
             await self.step("tools/list", list_tools)
             for tool in tools:
-                await self.step(f"tools/call {tool.name}", lambda tool=tool: self.call_tool(tool))
+                if tool.name not in self.denied:
+                    await self.step(f"tools/call {tool.name}", lambda tool=tool: self.call_tool(tool))
+            for name in sorted(self.denied):
+                await self.step(f"tools/call {name} (denied)", lambda name=name: self.denied_call(name, tools))
             await self.step("prompts", self.prompts)
             await self.step("resources", self.resources)
             await self.step("completion/complete", self.completion)
@@ -346,6 +366,20 @@ class Run:
         return tools
 
     # ---- tools --------------------------------------------------------------------------
+
+    async def denied_call(self, name: str, tools: list[types.Tool]) -> None:
+        """A tool the token lacks the scope for: the call raises and yields no result."""
+        c = self.c
+        listed = next((t for t in tools if t.name == name), None)
+        c.info(f"denied tool {name}: {'listed' if listed else 'not listed'} by tools/list")
+        args = {"values": [1, 2, 3.5]} if name == "sum" else (arguments_for(listed) if listed else {})
+        try:
+            r = await self.client_.call_tool(name, args)
+        except (MCPError, httpx2.HTTPError) as exc:
+            c.ok(f"tools/call {name} without its scope: the SDK raises, the tool does not run", True)
+            c.info(f"tools/call {name} without its scope raised {describe_error(exc)}")
+            return
+        c.fail(f"tools/call {name} without its scope: the SDK raises, the tool does not run", f"got a result {short(r)}")
 
     async def call_tool(self, tool: types.Tool) -> None:
         c, client, rec = self.c, self.client_, self.rec
@@ -719,12 +753,29 @@ class Run:
                     )
 
 
+@contextlib.asynccontextmanager
+async def authorized_http(url: str, headers: dict[str, str]) -> Any:
+    """Streamable HTTP over an SDK-built httpx2 client carrying `headers` on every request (the
+    SDK's documented way to add authentication); the client is closed with the transport."""
+    async with create_mcp_http_client(headers=headers) as http_client:
+        async with streamable_http_client(url, http_client=http_client) as streams:
+            yield streams
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--era", choices=("legacy", "modern"), required=True)
     parser.add_argument("--transport", choices=("stdio", "http", "sse"), default="stdio")
     parser.add_argument("--url", help="the server URL (http: the /mcp endpoint, sse: the /sse endpoint)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    parser.add_argument("--bearer", metavar="TOKEN", help="send Authorization: Bearer TOKEN on every HTTP request")
+    parser.add_argument(
+        "--expect-denied-tool",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="a tool the token lacks the scope for: calling it must fail (repeatable; needs --bearer)",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- SERVER_COMMAND [ARGS...] (stdio only)")
     ns = parser.parse_args()
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
@@ -740,9 +791,19 @@ def main() -> int:
         if ns.transport == "sse" and ns.era == "modern":
             parser.error("the 2024-11-05 HTTP+SSE transport is legacy-era only: use --transport http")
         url = ns.url
-        # http: Client builds its Streamable HTTP transport from the URL string.
-        server = (lambda: url) if ns.transport == "http" else (lambda: sse_client(url, sse_read_timeout=ns.timeout * 10))
-    run = Run(ns.era, ns.transport, server, ns.timeout)
+        headers = {"Authorization": f"Bearer {ns.bearer}"} if ns.bearer else None
+        if ns.transport == "sse":
+            server = lambda: sse_client(url, headers=headers, sse_read_timeout=ns.timeout * 10)  # noqa: E731
+        elif headers:
+            server = lambda: authorized_http(url, headers)  # noqa: E731
+        else:
+            # http: Client builds its Streamable HTTP transport from the URL string.
+            server = lambda: url  # noqa: E731
+    if ns.bearer and ns.transport == "stdio":
+        parser.error("--bearer is for --transport http|sse")
+    if ns.expect_denied_tool and not ns.bearer:
+        parser.error("--expect-denied-tool needs --bearer")
+    run = Run(ns.era, ns.transport, server, ns.timeout, frozenset(ns.expect_denied_tool))
     try:
         return anyio.run(run.main)
     except BaseException as exc:  # boundary: the connection itself failed

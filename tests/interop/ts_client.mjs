@@ -4,6 +4,7 @@
 //   node ts_client.mjs --era legacy|modern [--sdk v1|v2] [--timeout SECONDS] -- SERVER_COMMAND [ARGS...]
 //   node ts_client.mjs --era legacy|modern [--sdk v1|v2] --transport http --url http://HOST:PORT/mcp
 //   node ts_client.mjs --era legacy [--sdk v1|v2] --transport sse --url http://HOST:PORT/sse
+//   ... --transport http|sse --url URL --bearer TOKEN [--expect-denied-tool NAME]
 //
 // `--transport` picks the SDK's client transport (default `stdio`, which launches the command):
 // `stdio` is `StdioClientTransport`; `http` is `StreamableHTTPClientTransport` (legacy: an
@@ -23,6 +24,13 @@
 //   stateless requests carrying the per-request `_meta` envelope, never `initialize`;
 //   `input_required` results are fulfilled by the same handlers and retried by the SDK, and a few
 //   round trips are driven by hand (`allowInputRequired: true`) to check their shape.
+//
+// `--bearer TOKEN` (http/sse only) sends `Authorization: Bearer TOKEN` on every HTTP request
+// through the transports' own option, `requestInit.headers` (both SDK lines merge it into every
+// POST, GET and DELETE they make). `--expect-denied-tool NAME` (repeatable) names a tool the token
+// lacks the scope for: calling it must reject (the server answers HTTP 403 `insufficient_scope`;
+// whatever error the SDK surfaces is accepted) and must not produce a result; that tool is
+// otherwise left out, and every other check runs as usual.
 //
 // Prints one line per check (`PASS ...` / `FAIL ... -- detail`) and ends with `N passed, M failed`;
 // exits 1 when any check failed, 2 on bad usage.
@@ -68,7 +76,7 @@ const CONTRACT_PROMPTS = [
 // ---- usage -----------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { era: undefined, sdk: undefined, transport: 'stdio', url: undefined, timeout: 30, command: [] };
+  const opts = { era: undefined, sdk: undefined, transport: 'stdio', url: undefined, timeout: 30, command: [], bearer: undefined, denied: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -79,6 +87,8 @@ function parseArgs(argv) {
     else if (a === '--timeout') opts.timeout = Number(argv[++i]);
     else if (a === '--transport') opts.transport = argv[++i];
     else if (a === '--url') opts.url = argv[++i];
+    else if (a === '--bearer') opts.bearer = argv[++i];
+    else if (a === '--expect-denied-tool') opts.denied.push(argv[++i]);
     else usage(`unknown argument ${a}`);
   }
   if (!['legacy', 'modern'].includes(opts.era)) usage('--era legacy|modern is required');
@@ -87,6 +97,9 @@ function parseArgs(argv) {
   if (opts.era === 'modern' && opts.sdk === 'v1') usage('the v1 SDK has no 2026-07-28 support: use --sdk v2');
   if (!(opts.timeout > 0)) usage('--timeout must be a positive number of seconds');
   if (!['stdio', 'http', 'sse'].includes(opts.transport)) usage('--transport stdio|http|sse');
+  if (opts.bearer !== undefined && (opts.transport === 'stdio' || !opts.bearer)) usage('--bearer TOKEN is for --transport http|sse');
+  if (opts.denied.some(d => !d)) usage('--expect-denied-tool NAME');
+  if (opts.denied.length > 0 && opts.bearer === undefined) usage('--expect-denied-tool needs --bearer');
   if (opts.transport === 'stdio') {
     if (opts.command.length === 0) usage('missing -- SERVER_COMMAND [ARGS...]');
     if (opts.url !== undefined) usage('--url is for --transport http|sse');
@@ -103,7 +116,9 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  process.stderr.write(`${message}\nusage: ts_client.mjs --era legacy|modern [--sdk v1|v2] [--timeout S] (-- CMD [ARGS...] | --transport http|sse --url URL)\n`);
+  process.stderr.write(
+    `${message}\nusage: ts_client.mjs --era legacy|modern [--sdk v1|v2] [--timeout S] (-- CMD [ARGS...] | --transport http|sse --url URL [--bearer TOKEN [--expect-denied-tool NAME]...])\n`,
+  );
   process.exit(2);
 }
 
@@ -143,12 +158,15 @@ async function loadSdk(kind) {
 }
 
 // The SDK's client transport for `--transport` (both lines name the three classes alike).
+// With `--bearer`, the token goes in `requestInit.headers`, the option both lines document for
+// static headers.
 function newTransport(opts, { StdioClientTransport, StreamableHTTPClientTransport, SSEClientTransport }) {
+  const http = opts.bearer === undefined ? undefined : { requestInit: { headers: { Authorization: `Bearer ${opts.bearer}` } } };
   switch (opts.transport) {
     case 'http':
-      return new StreamableHTTPClientTransport(opts.url);
+      return new StreamableHTTPClientTransport(opts.url, http);
     case 'sse':
-      return new SSEClientTransport(opts.url);
+      return new SSEClientTransport(opts.url, http);
     default:
       return new StdioClientTransport({ command: opts.command[0], args: opts.command.slice(1), stderr: 'inherit' });
   }
@@ -370,7 +388,9 @@ class Run {
       await this.step('tools/list', async () => {
         tools = await this.listTools();
       });
-      for (const tool of tools) await this.step(`tools/call ${tool.name}`, () => this.callOne(tool));
+      const denied = new Set(this.opts.denied);
+      for (const tool of tools) if (!denied.has(tool.name)) await this.step(`tools/call ${tool.name}`, () => this.callOne(tool));
+      for (const name of [...denied].sort()) await this.step(`tools/call ${name} (denied)`, () => this.deniedCall(name, tools));
       await this.step('prompts', () => this.prompts());
       await this.step('resources', () => this.resources());
       await this.step('completion/complete', () => this.completion());
@@ -442,6 +462,24 @@ class Run {
   }
 
   // ---- tools ------------------------------------------------------------------------------
+
+  // A tool the token lacks the scope for: the call rejects and yields no result.
+  async deniedCall(name, tools) {
+    const { c } = this;
+    const listed = tools.find(t => t.name === name);
+    c.info(`denied tool ${name}: ${listed ? 'listed' : 'not listed'} by tools/list`);
+    const args = name === 'sum' ? { values: [1, 2, 3.5] } : listed ? argumentsFor(listed) : {};
+    const label = `tools/call ${name} without its scope: the SDK rejects, the tool does not run`;
+    let r;
+    try {
+      r = await this.callTool({ name, arguments: args });
+    } catch (err) {
+      c.ok(label, true);
+      c.info(`tools/call ${name} without its scope rejected with ${describeError(err)}`);
+      return;
+    }
+    c.fail(label, `got a result ${short(r)}`);
+  }
 
   async callOne(tool) {
     const { c, rec } = this;

@@ -6,8 +6,12 @@
 //!   in both protocol eras (scripts and pins in `tests/interop/`).
 //! - [`interop_http`]: the same clients against `everything --bind 127.0.0.1:0`, over Streamable
 //!   HTTP (both eras) and the 2024-11-05 HTTP+SSE transport.
+//! - [`interop_auth`]: the same clients over Streamable HTTP against `everything` in auth mode
+//!   (`--jwks`/`--issuer`/`--audience`), sending a bearer JWT minted by `mcp_auth::testing`.
 
 #[path = "e2e/interop.rs"]
 mod interop;
+#[path = "e2e/interop_auth.rs"]
+mod interop_auth;
 #[path = "e2e/interop_http.rs"]
 mod interop_http;
