@@ -230,15 +230,30 @@ impl HttpService {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(stream_id.clone(), Arc::clone(&stream));
         let first = self.priming(live, &stream_id).await;
-        tokio::spawn(pump(
-            rx,
-            stream,
-            Arc::clone(&inner.events),
-            live.id.clone(),
-            stream_id,
-            Some(id.clone()),
-            true,
-        ));
+        let events = Arc::clone(&inner.events);
+        let owner = Arc::downgrade(live);
+        let session_id = live.id.clone();
+        let end_after = Some(id.clone());
+        tokio::spawn(async move {
+            pump(
+                rx,
+                stream,
+                events,
+                session_id,
+                stream_id.clone(),
+                end_after,
+                true,
+            )
+            .await;
+            // A finished request stream is only replayed from the event store now: forget
+            // the live half, so long sessions do not accumulate streams.
+            if let Some(live) = owner.upgrade() {
+                live.streams
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&stream_id);
+            }
+        });
         let live2 = Arc::clone(live);
         let timeout = inner.request_timeout;
         tokio::spawn(async move {

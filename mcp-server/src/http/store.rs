@@ -198,11 +198,15 @@ impl SessionStore for MemorySessionStore {
     }
 }
 
-/// SSE events in process memory: at most `capacity` events per stream (oldest dropped).
+/// SSE events in process memory: at most `capacity` events per stream and `max_streams`
+/// streams per session (the oldest dropped first), so memory stays bounded however long a
+/// session lives.
 #[derive(Debug)]
 pub struct MemoryEventStore {
     capacity: usize,
+    max_streams: usize,
     streams: Mutex<HashMap<(String, String), StreamLog>>,
+    order: Mutex<HashMap<String, VecDeque<String>>>,
 }
 
 #[derive(Debug, Default)]
@@ -216,8 +220,18 @@ impl MemoryEventStore {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
+            max_streams: 64,
             streams: Mutex::new(HashMap::new()),
+            order: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Keeps at most `streams` streams per session (default 64); older ones can no longer be
+    /// resumed.
+    #[must_use]
+    pub fn max_streams(mut self, streams: usize) -> Self {
+        self.max_streams = streams.max(1);
+        self
     }
 }
 
@@ -230,9 +244,18 @@ impl Default for MemoryEventStore {
 impl EventStore for MemoryEventStore {
     async fn append(&self, session: &str, stream: &str, data: Bytes) -> Result<String, StoreError> {
         let mut streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = streams
-            .entry((session.to_owned(), stream.to_owned()))
-            .or_default();
+        let key = (session.to_owned(), stream.to_owned());
+        if !streams.contains_key(&key) {
+            let mut order = self.order.lock().unwrap_or_else(PoisonError::into_inner);
+            let list = order.entry(session.to_owned()).or_default();
+            list.push_back(stream.to_owned());
+            while list.len() > self.max_streams {
+                if let Some(old) = list.pop_front() {
+                    streams.remove(&(session.to_owned(), old));
+                }
+            }
+        }
+        let log = streams.entry(key).or_default();
         let seq = log.next;
         log.next += 1;
         log.events.push_back((seq, data));
@@ -271,6 +294,10 @@ impl EventStore for MemoryEventStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|(s, _), _| s != session);
+        self.order
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(session);
     }
 }
 
@@ -434,6 +461,21 @@ mod tests {
                 .expect("replay")
                 .is_none()
         );
+        // at most `max_streams` streams per session: the oldest goes
+        let small = MemoryEventStore::new(8).max_streams(2);
+        let first = small
+            .append("s", "A", Bytes::from("a"))
+            .await
+            .expect("append");
+        small
+            .append("s", "B", Bytes::from("b"))
+            .await
+            .expect("append");
+        small
+            .append("s", "C", Bytes::from("c"))
+            .await
+            .expect("append");
+        assert!(small.replay("s", &first).await.expect("replay").is_none());
         store.forget("s1").await;
         assert!(store.replay("s1", &a0).await.expect("replay").is_none());
     }
