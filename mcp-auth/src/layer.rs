@@ -27,6 +27,8 @@ use serde_json::json;
 
 use crate::challenge::ResourceMetadata;
 use crate::error::AuthError;
+use crate::forwarded::ForwardedIdentity;
+use crate::limit::FailureLimiter;
 use crate::verify::{DynVerify, Verify};
 
 /// Identity headers a gateway may set; removed from every request before the inner service
@@ -53,6 +55,7 @@ struct Config {
     metadata: Option<ResourceMetadata>,
     strip: Vec<HeaderName>,
     optional: bool,
+    limiter: Option<FailureLimiter>,
 }
 
 /// Authenticates every request with a [`Verify`] and answers challenges and RFC 9728
@@ -109,6 +112,7 @@ impl BearerAuthLayer {
                     .map(|h| HeaderName::from_static(h))
                     .collect(),
                 optional: false,
+                limiter: None,
             }),
         }
     }
@@ -134,6 +138,39 @@ impl BearerAuthLayer {
     /// still rejected). Off by default: remote servers require authentication.
     pub fn allow_anonymous(self, allow: bool) -> Self {
         self.edit(|c| c.optional = allow)
+    }
+
+    /// Limits failed authentications per client IP (A17): `burst` failures at once,
+    /// replenished at `burst` per `per` (so `failure_limit(10, 60 s)` allows ten bad tokens in
+    /// a burst and then one every six seconds). Off by default.
+    ///
+    /// Only failures count: invalid, expired or malformed credentials (not a missing one,
+    /// a 403 or a 503), and successful requests never do. Once over its limit, a client gets
+    /// `429 Too Many Requests` with `Retry-After` for *every* request, valid tokens included,
+    /// until the quota has replenished; the check comes before any verification, so a flood
+    /// of unknown `kid`s drives neither key-set fetches nor signature checks. Other clients are
+    /// unaffected. The client is the TCP peer ([`PeerAddr`](mcp_server::http::PeerAddr)) or,
+    /// with [`failure_limit_client_ip`](Self::failure_limit_client_ip), the forwarded client
+    /// address; IPv6 clients are keyed by their `/64`. Requests without a peer address (not
+    /// served by `mcp_server::http::serve`/`serve_tls`) are not limited.
+    pub fn failure_limit(self, burst: u32, per: std::time::Duration) -> Self {
+        self.edit(|c| {
+            let forwarded = c.limiter.take().and_then(|l| l.forwarded);
+            let mut limiter = FailureLimiter::new(burst, per);
+            limiter.forwarded = forwarded;
+            c.limiter = Some(limiter);
+        })
+    }
+
+    /// Keys the [`failure_limit`](Self::failure_limit) by the client address `proxies`
+    /// report ([`ForwardedIdentity::client_ip`]: the right-most `X-Forwarded-For` hop that is
+    /// not a trusted proxy) instead of the TCP peer. Call after `failure_limit`.
+    pub fn failure_limit_client_ip(self, proxies: ForwardedIdentity) -> Self {
+        self.edit(|c| {
+            if let Some(l) = c.limiter.as_mut() {
+                l.forwarded = Some(proxies);
+            }
+        })
     }
 }
 
@@ -189,6 +226,12 @@ where
             let (mut parts, body) = request.into_parts();
             // Handlers must never see another layer's claim of identity.
             parts.extensions.remove::<Principal>();
+            let client = config.limiter.as_ref().and_then(|l| l.client(&parts));
+            if let (Some(limiter), Some(ip)) = (&config.limiter, client)
+                && let Some(wait) = limiter.blocked(ip)
+            {
+                return Ok(too_many(&parts, wait));
+            }
             let verified = if has_query_token(&parts) && parts.headers.contains_key(AUTHORIZATION) {
                 Err(AuthError::InvalidRequest(
                     "token sent in the header and the query".into(),
@@ -196,20 +239,28 @@ where
             } else {
                 config.verifier.verify(&parts).await
             };
-            let principal = match verified {
-                Ok(Some(principal)) => principal,
+            let verified = match verified {
+                Ok(Some(principal)) => Ok(principal),
                 Ok(None) if config.optional && !has_credential_header(&parts, &config) => {
-                    Principal::anonymous()
+                    Ok(Principal::anonymous())
                 }
-                Ok(None) => {
-                    let error = if has_credential_header(&parts, &config) {
-                        AuthError::invalid("no verifier recognised the credential")
-                    } else {
-                        AuthError::MissingCredentials
-                    };
+                Ok(None) if has_credential_header(&parts, &config) => {
+                    Err(AuthError::invalid("no verifier recognised the credential"))
+                }
+                Ok(None) => Err(AuthError::MissingCredentials),
+                Err(error) => Err(error),
+            };
+            let principal = match verified {
+                Ok(principal) => principal,
+                Err(error) => {
+                    if let (Some(limiter), Some(ip)) = (&config.limiter, client)
+                        && counts_as_failure(&error)
+                        && let Some(wait) = limiter.failed(ip)
+                    {
+                        return Ok(too_many(&parts, wait));
+                    }
                     return Ok(reject(&config, &parts, &error));
                 }
-                Err(error) => return Ok(reject(&config, &parts, &error)),
             };
             tracing::debug!(subject = %principal.subject, method = ?principal.method, "authenticated");
             parts.headers.remove(AUTHORIZATION);
@@ -274,6 +325,29 @@ fn reject<B>(
         r.headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
     }
+    r
+}
+
+/// Failures the limiter counts: a credential was sent and refused.
+fn counts_as_failure(error: &AuthError) -> bool {
+    matches!(
+        error,
+        AuthError::InvalidToken(_)
+            | AuthError::Expired
+            | AuthError::ConflictingIdentities
+            | AuthError::InvalidRequest(_)
+    )
+}
+
+fn too_many<B>(parts: &http::request::Parts, wait: std::time::Duration) -> Response<AuthBody<B>> {
+    tracing::warn!(path = parts.uri.path(), "too many failed authentications");
+    let mut r = json_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        &json!({"error": "too_many_requests", "error_description": "too many failed authentications"}),
+    );
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    r.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(secs.max(1)));
     r
 }
 

@@ -86,6 +86,7 @@ mod jwks;
 #[cfg(feature = "jwt")]
 mod jwt;
 mod layer;
+mod limit;
 #[cfg(feature = "mtls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mtls")))]
 mod mtls;

@@ -11,6 +11,8 @@ mod introspection;
 mod jwks;
 #[path = "auth/jwt.rs"]
 mod jwt;
+#[path = "auth/limits.rs"]
+mod limits;
 #[path = "auth/metadata.rs"]
 mod metadata;
 #[path = "auth/mtls.rs"]
