@@ -3,6 +3,8 @@
 
 #[path = "auth/api_keys.rs"]
 mod api_keys;
+#[path = "auth/expiry.rs"]
+mod expiry;
 #[path = "auth/gateway.rs"]
 mod gateway;
 #[path = "auth/introspection.rs"]
