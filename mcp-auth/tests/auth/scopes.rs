@@ -213,3 +213,62 @@ async fn a55_a56_legacy_sessions_are_bound_to_the_principal() {
         .await;
     assert_eq!(a.status, StatusCode::OK);
 }
+
+/// `tools/call name(arguments)` with identity claims in `_meta` and a `baggage` header.
+async fn call_claiming(
+    h: &crate::support::Harness,
+    t: &str,
+    name: &str,
+    arguments: Value,
+) -> crate::support::Answer {
+    let (b, body) = h.request(
+        "tools/call",
+        Some(name),
+        json!({"name": name, "arguments": arguments}),
+    );
+    let mut body: Value = serde_json::from_slice(&body).expect("json");
+    let meta = body["params"]["_meta"].as_object_mut().expect("meta");
+    meta.insert(
+        "io.modelcontextprotocol/clientInfo".into(),
+        json!({"name": "trusted-internal", "version": "1"}),
+    );
+    meta.insert("clientInfo".into(), json!({"name": "trusted-internal"}));
+    meta.insert("baggage".into(), json!("user.id=admin,tenant.id=t2"));
+    meta.insert("tenant_id".into(), json!("t2"));
+    meta.insert("user_id".into(), json!("admin"));
+    meta.insert("scope".into(), json!("files:write files:admin"));
+    let b = b
+        .header("authorization", format!("Bearer {t}"))
+        .header("baggage", "user.id=admin,tenant.id=t2")
+        .header("user-agent", "trusted-internal");
+    h.send(
+        b.body(Full::new(Bytes::from(body.to_string())))
+            .expect("request"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a32_client_info_baggage_and_meta_grant_nothing() {
+    let (h, _jwks) = crate::jwt::harness().await;
+    let t = token(&["mcp:read"]);
+    // The principal the policy sees is the token's: alice, tenant t1, scope mcp:read only.
+    let a = call_claiming(&h, &t, "whoami", json!({})).await;
+    assert_eq!(a.status, StatusCode::OK, "{a:?}");
+    let who: Value = serde_json::from_str(&a.text()).expect("json");
+    assert_eq!(who["subject"], "alice");
+    assert_eq!(who["tenant"], "t1");
+    assert_eq!(who["method"], "Jwt");
+    assert_eq!(who["scopes"], json!(["mcp:read"]));
+    // ScopePolicy: no scope from `_meta` — still a step-up.
+    let a = call_claiming(&h, &t, "write_file", json!({})).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{a:?}");
+    // TenantGuard: the tenant comes from the token, so `tenant_id: t2` is denied and `t1` is
+    // allowed whatever `_meta` and `baggage` claim.
+    let a = call_claiming(&h, &t, "whoami", json!({"tenant_id": "t2"})).await;
+    assert_eq!(a.json()["error"]["code"], -31003, "{a:?}");
+    let a = call_claiming(&h, &t, "whoami", json!({"tenant_id": "t1"})).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.json()["result"].is_object(), "{a:?}");
+    assert_eq!(h.runs.get(), 2);
+}
