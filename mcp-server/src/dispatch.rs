@@ -548,7 +548,10 @@ impl Server {
                         .entry("_meta")
                         .or_insert_with(|| Value::Object(Map::new()));
                     if let Value::Object(meta) = meta {
-                        meta.insert(p::meta::SERVER_INFO_KEY.into(), to_value(&self.inner.info));
+                        meta.insert(
+                            p::meta::SERVER_INFO_KEY.into(),
+                            self.inner.info_value.clone(),
+                        );
                     }
                 }
             } else {

@@ -297,18 +297,22 @@ impl Server {
         }
         if let Some(validator) = &entry.input {
             let instance = Value::Object(arguments);
-            let errors: Vec<String> = validator
-                .iter_errors(&instance)
-                .take(5)
-                .map(|e| {
-                    let path = e.instance_path().to_string();
-                    if path.is_empty() {
-                        format!("{e}")
-                    } else {
-                        format!("`{path}`: {e}")
-                    }
-                })
-                .collect();
+            let errors: Vec<String> = if validator.is_valid(&instance) {
+                Vec::new()
+            } else {
+                validator
+                    .iter_errors(&instance)
+                    .take(5)
+                    .map(|e| {
+                        let path = e.instance_path().to_string();
+                        if path.is_empty() {
+                            format!("{e}")
+                        } else {
+                            format!("`{path}`: {e}")
+                        }
+                    })
+                    .collect()
+            };
             if !errors.is_empty() {
                 let result =
                     CallToolResult::error(format!("invalid arguments: {}", errors.join("; ")));
@@ -348,22 +352,35 @@ impl Server {
         responses: Option<InputResponses>,
         state: Option<String>,
     ) -> Reply {
-        let name_value = Value::String(name);
-        let args_value = Value::Object(arguments);
-        let digest = digest(&[&name_value, &args_value]);
-        let Value::Object(arguments) = args_value else {
-            unreachable!("constructed as an object")
+        // The params digest binds sealed state; it is only needed when state is opened or
+        // sealed, so it is computed lazily (it hashes every argument).
+        let digest_of = || {
+            digest(&[
+                &Value::String(name.clone()),
+                &Value::Object(arguments.clone()),
+            ])
         };
+        // The first invocation takes the arguments; a legacy retry (rare) gets a copy.
+        let retry_copy = (!base.modern).then(|| arguments.clone());
+        let mut first = Some(arguments.clone());
         let handler = Arc::clone(&entry.handler);
         let step = self
-            .drive(base, methods::TOOLS_CALL, &digest, responses, state, |cx| {
-                let handler = Arc::clone(&handler);
-                let call = ToolCall {
-                    arguments: arguments.clone(),
-                    cx,
-                };
-                async move { handler.handle(call).await.map_err(Failure::from_tool) }
-            })
+            .drive(
+                base,
+                methods::TOOLS_CALL,
+                &digest_of,
+                responses,
+                state,
+                |cx| {
+                    let handler = Arc::clone(&handler);
+                    let arguments = first
+                        .take()
+                        .or_else(|| retry_copy.clone())
+                        .unwrap_or_default();
+                    let call = ToolCall { arguments, cx };
+                    async move { handler.handle(call).await.map_err(Failure::from_tool) }
+                },
+            )
             .await;
         let result = match step {
             Step::Done(result) | Step::Failed(Failure::Tool(result)) => result,
@@ -447,13 +464,13 @@ impl Server {
                 ))));
             }
         }
-        let digest = digest(&[&Value::String(params.name.clone()), &to_value(&arguments)]);
+        let digest_of = || digest(&[&Value::String(params.name.clone()), &to_value(&arguments)]);
         let handler = Arc::clone(&entry.handler);
         let step = self
             .drive(
                 base,
                 methods::PROMPTS_GET,
-                &digest,
+                &digest_of,
                 params.input_responses,
                 params.request_state,
                 |cx| {
@@ -513,12 +530,12 @@ impl Server {
         } else {
             return Some(Err(not_found(base, &uri)));
         };
-        let digest = digest(&[&Value::String(uri.clone())]);
+        let digest_of = || digest(&[&Value::String(uri.clone())]);
         let step = self
             .drive(
                 base,
                 methods::RESOURCES_READ,
-                &digest,
+                &digest_of,
                 params.input_responses,
                 params.request_state,
                 |cx| {
@@ -750,7 +767,7 @@ impl Server {
         &self,
         base: &Base,
         method: &'static str,
-        digest: &str,
+        digest: &(dyn Fn() -> String + Sync),
         responses: Option<InputResponses>,
         state: Option<String>,
         mut run: F,
@@ -759,22 +776,25 @@ impl Server {
         F: FnMut(RequestContext) -> Fut,
         Fut: Future<Output = Result<T, Failure>> + Send,
     {
-        let principal_key = base.principal.binding_key();
-        let binding = Binding {
-            principal: &principal_key,
-            method,
-            digest,
-        };
+        let binding_parts = || (base.principal.binding_key(), digest());
         if base.modern {
             let state = match state {
                 None => None,
-                Some(token) => match self.inner.keys.open(&token, &binding) {
-                    Ok(state) => state,
-                    Err(reason) => {
-                        tracing::debug!(reason, "requestState rejected");
-                        return Step::Failed(Failure::Error(invalid("invalid requestState")));
+                Some(token) => {
+                    let (principal, digest) = binding_parts();
+                    let binding = Binding {
+                        principal: &principal,
+                        method,
+                        digest: &digest,
+                    };
+                    match self.inner.keys.open(&token, &binding) {
+                        Ok(state) => state,
+                        Err(reason) => {
+                            tracing::debug!(reason, "requestState rejected");
+                            return Step::Failed(Failure::Error(invalid("invalid requestState")));
+                        }
                     }
-                },
+                }
             };
             let responses: HashMap<String, Result<Value, ErrorObject>> = responses
                 .map(|r| r.responses.into_iter().map(|(k, v)| (k, Ok(v))).collect())
@@ -788,6 +808,12 @@ impl Server {
                 None => Step::Cancelled,
                 Some(Ok(t)) => Step::Done(t),
                 Some(Err(Failure::Input(required))) => {
+                    let (principal, digest) = binding_parts();
+                    let binding = Binding {
+                        principal: &principal,
+                        method,
+                        digest: &digest,
+                    };
                     self.input_required_result(base, &binding, &required)
                 }
                 Some(Err(other)) => Step::Failed(other),

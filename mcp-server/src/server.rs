@@ -88,6 +88,8 @@ pub(crate) struct PromptEntry {
 )]
 pub(crate) struct Inner {
     pub(crate) info: Implementation,
+    /// `info` as JSON, made once: every modern result carries it.
+    pub(crate) info_value: Value,
     pub(crate) instructions: Option<String>,
     pub(crate) tools: Vec<ToolEntry>,
     pub(crate) tool_index: HashMap<String, usize>,
@@ -498,6 +500,7 @@ impl ServerBuilder {
         Ok(Server {
             inner: Arc::new_cyclic(|weak| Inner {
                 stack: crate::middleware::stack(layers, weak.clone()),
+                info_value: serde_json::to_value(&self.info).unwrap_or(Value::Null),
                 info: self.info,
                 instructions: self.instructions,
                 tools,

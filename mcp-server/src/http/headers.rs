@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_core::jsonrpc::{ErrorCode, ErrorObject, Request as RpcRequest};
-use mcp_core::protocol::{meta, methods};
+use mcp_core::protocol::methods;
 use serde_json::Value;
 
 use super::service::{MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION};
@@ -35,11 +35,13 @@ pub(crate) fn check_mirrored_headers(
     request: &RpcRequest,
     server: &Server,
 ) -> Result<(), ErrorObject> {
-    let params: Value = request
+    // Only the mirrored members are read; the arguments stay raw unless a tool declares
+    // `x-mcp-header` parameters.
+    let params: Mirror<'_> = request
         .params
         .as_deref()
         .and_then(|p| serde_json::from_str(p.get()).ok())
-        .unwrap_or(Value::Null);
+        .unwrap_or_default();
     let read = |name: &HeaderName| -> Result<Option<String>, ErrorObject> {
         match headers.get(name) {
             None => Ok(None),
@@ -53,7 +55,7 @@ pub(crate) fn check_mirrored_headers(
             "Header mismatch: missing MCP-Protocol-Version header".into(),
         ));
     };
-    if let Some(body_version) = params["_meta"][meta::PROTOCOL_VERSION_KEY].as_str()
+    if let Some(body_version) = params.meta.as_ref().and_then(|m| m.version.as_deref())
         && body_version != version
     {
         return Err(mismatch(format!(
@@ -75,12 +77,12 @@ pub(crate) fn check_mirrored_headers(
         Some(_) => {}
     }
     let named = match request.method.as_str() {
-        methods::TOOLS_CALL | methods::PROMPTS_GET => Some(&params["name"]),
-        methods::RESOURCES_READ => Some(&params["uri"]),
+        methods::TOOLS_CALL | methods::PROMPTS_GET => Some(params.name.as_deref()),
+        methods::RESOURCES_READ => Some(params.uri.as_deref()),
         _ => None,
     };
     if let Some(body_name) = named {
-        let body_name = body_name.as_str().unwrap_or_default();
+        let body_name = body_name.unwrap_or_default();
         match read(&MCP_NAME)? {
             None => return Err(mismatch("Header mismatch: missing Mcp-Name header".into())),
             Some(n) if n != body_name => {
@@ -97,13 +99,32 @@ pub(crate) fn check_mirrored_headers(
     Ok(())
 }
 
+/// The members of `params` that headers mirror.
+#[derive(Default, serde::Deserialize)]
+struct Mirror<'a> {
+    #[serde(borrow, default)]
+    name: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    uri: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "_meta", borrow, default)]
+    meta: Option<MirrorMeta<'a>>,
+    #[serde(borrow, default)]
+    arguments: Option<&'a serde_json::value::RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct MirrorMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/protocolVersion", borrow, default)]
+    version: Option<std::borrow::Cow<'a, str>>,
+}
+
 /// `Mcp-Param-{Name}` headers of the tool's `x-mcp-header` properties must equal the body.
 fn check_param_headers(
     headers: &HeaderMap,
-    params: &Value,
+    params: &Mirror<'_>,
     server: &Server,
 ) -> Result<(), ErrorObject> {
-    let Some(name) = params["name"].as_str() else {
+    let Some(name) = params.name.as_deref() else {
         return Ok(());
     };
     let Some(def) = server.tool_definition(name) else {
@@ -112,6 +133,7 @@ fn check_param_headers(
     let Some(Value::Object(props)) = def.input_schema.get("properties") else {
         return Ok(());
     };
+    let mut arguments: Option<Value> = None;
     for (prop, schema) in props {
         let Some(header_name) = schema.get("x-mcp-header").and_then(Value::as_str) else {
             continue;
@@ -119,7 +141,13 @@ fn check_param_headers(
         let Ok(name) = HeaderName::try_from(format!("mcp-param-{header_name}")) else {
             continue;
         };
-        let body = &params["arguments"][prop];
+        let arguments = arguments.get_or_insert_with(|| {
+            params
+                .arguments
+                .and_then(|a| serde_json::from_str(a.get()).ok())
+                .unwrap_or(Value::Null)
+        });
+        let body = &arguments[prop];
         let value = headers.get(&name);
         match (body, value) {
             (Value::Null, None) => {}
