@@ -8,7 +8,10 @@
 //!   or one of its explicit aliases (never derived from `Host`);
 //! - tokens over 8 KiB are rejected before any parsing; a `crit` header is rejected (no
 //!   extension is understood); `jku`, `x5u` and `jwk` headers are ignored;
-//! - `typ` can be pinned to `at+jwt` ([`JwtVerifier::require_typ`]).
+//! - `typ` can be pinned to `at+jwt` ([`JwtVerifier::require_typ`]);
+//! - certificate-bound tokens (RFC 8705 `cnf.x5t#S256`) are accepted only over mTLS with the
+//!   bound client certificate (feature `mtls` and `mcp_server::http::serve_tls`); without the
+//!   `mtls` feature they are always refused.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -202,12 +205,19 @@ impl JwtVerifier {
             .ok_or_else(|| AuthError::invalid("no key for the token's kid"))
     }
 
-    /// Verifies one token.
+    /// Verifies one token without a connection: a certificate-bound token (`cnf.x5t#S256`,
+    /// RFC 8705) is refused, since its binding cannot be checked here.
     ///
     /// # Errors
     ///
     /// [`AuthError::InvalidToken`] or [`AuthError::Expired`] (the reason is for logs).
     pub async fn verify_token(&self, token: &str) -> Result<Principal, AuthError> {
+        let principal = self.verify_unbound(token).await?;
+        check_binding(&principal, None)?;
+        Ok(principal)
+    }
+
+    async fn verify_unbound(&self, token: &str) -> Result<Principal, AuthError> {
         if token.len() > self.max_bytes {
             return Err(AuthError::invalid("token too large"));
         }
@@ -303,6 +313,48 @@ fn check_raw_header(segment: &str) -> Result<(), AuthError> {
     Ok(())
 }
 
+/// RFC 8705 §3: a token carrying `cnf.x5t#S256` is only accepted over a connection whose
+/// client certificate (the [`PeerCertificates`](mcp_server::http::PeerCertificates) leaf of
+/// `serve_tls`) has that SHA-256 thumbprint. Without the `mtls` feature the client
+/// certificate is never visible, so every certificate-bound token is refused (fail closed).
+fn check_binding(principal: &Principal, request: Option<&Parts>) -> Result<(), AuthError> {
+    let Some(cnf) = principal.claims.get("cnf") else {
+        return Ok(());
+    };
+    let Some(expected) = cnf.get("x5t#S256") else {
+        return Ok(());
+    };
+    let expected = expected
+        .as_str()
+        .ok_or_else(|| AuthError::invalid("cnf.x5t#S256 is not a string"))?;
+    let actual = request.and_then(leaf_thumbprint).ok_or_else(|| {
+        AuthError::invalid("certificate-bound token without a client certificate")
+    })?;
+    if subtle::ConstantTimeEq::ct_eq(actual.as_bytes(), expected.as_bytes()).into() {
+        Ok(())
+    } else {
+        Err(AuthError::invalid(
+            "certificate-bound token over another client certificate",
+        ))
+    }
+}
+
+/// The base64url SHA-256 thumbprint of the client leaf certificate.
+#[cfg(feature = "mtls")]
+fn leaf_thumbprint(request: &Parts) -> Option<String> {
+    use sha2::Digest as _;
+    let leaf = request
+        .extensions
+        .get::<mcp_server::http::PeerCertificates>()?
+        .leaf()?;
+    Some(URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(leaf.as_ref())))
+}
+
+#[cfg(not(feature = "mtls"))]
+fn leaf_thumbprint(_request: &Parts) -> Option<String> {
+    None
+}
+
 fn looks_like_jwt(token: &str) -> bool {
     token.bytes().filter(|&b| b == b'.').count() == 2
 }
@@ -316,7 +368,9 @@ impl Verify for JwtVerifier {
             // Not ours (an API key or an opaque token): another verifier may take it.
             return Ok(None);
         }
-        self.verify_token(token).await.map(Some)
+        let principal = self.verify_unbound(token).await?;
+        check_binding(&principal, Some(request))?;
+        Ok(Some(principal))
     }
 
     fn resource_hint(&self) -> Option<(String, Option<String>)> {

@@ -18,7 +18,7 @@ use rustls::pki_types::{
 };
 use serde_json::{Value, json};
 
-use crate::support::{MODERN, Runs, metadata, server};
+use crate::support::{ISSUER, MODERN, RESOURCE, Runs, claims, issuer, metadata, server};
 
 struct Ca {
     cert: CertificateDer<'static>,
@@ -170,6 +170,15 @@ async fn whoami(
     addr: &str,
     connector: &tokio_rustls::TlsConnector,
 ) -> Result<(StatusCode, Value), String> {
+    whoami_bearer(addr, connector, None).await
+}
+
+/// [`whoami`] with `Authorization: Bearer token`.
+async fn whoami_bearer(
+    addr: &str,
+    connector: &tokio_rustls::TlsConnector,
+    token: Option<&str>,
+) -> Result<(StatusCode, Value), String> {
     let tcp = tokio::net::TcpStream::connect(addr)
         .await
         .map_err(|e| e.to_string())?;
@@ -183,7 +192,11 @@ async fn whoami(
     tokio::spawn(conn);
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "whoami", "arguments": {},
         "_meta": {"io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {}}}});
-    let request = Request::post("/mcp")
+    let mut request = Request::post("/mcp");
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let request = request
         .header("host", "localhost")
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream")
@@ -337,4 +350,110 @@ async fn revocation_and_reload_without_restart_a86() {
         whoami(&addr, &pki.client(&uncovered)).await.is_err(),
         "unknown revocation status accepted"
     );
+}
+
+/// A client that presents no certificate.
+fn anonymous_client(pki: &Pki) -> tokio_rustls::TlsConnector {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(pki.ca.cert.clone()).expect("root");
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+async fn start_jwt(tls: TlsConfig) -> String {
+    let runs = Runs::default();
+    let verifier = mcp_auth::JwtVerifier::rsa_pem(issuer().public_pem().as_bytes())
+        .expect("pem")
+        .issuer(ISSUER)
+        .audience(RESOURCE)
+        .tenant_claim("tid");
+    let service = tower::ServiceBuilder::new()
+        .layer(BearerAuthLayer::new(verifier).metadata(metadata()))
+        .service(server(&runs, ScopePolicy::new().baseline(["mcp:read"])).into_http());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr").to_string();
+    tokio::spawn(async move {
+        let _ = mcp_server::http::serve_tls(listener, tls, service).await;
+    });
+    addr
+}
+
+fn bound_token(cert: &CertificateDer<'_>) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let thumbprint =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(cert));
+    let mut c = claims(&["mcp:read"]);
+    c.insert("cnf".into(), json!({"x5t#S256": thumbprint}));
+    issuer().sign(&c)
+}
+
+#[tokio::test]
+async fn a89_certificate_bound_tokens() {
+    let pki = Pki::new();
+    let addr = start_jwt(pki.tls(&[])).await;
+    let mine = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        40,
+        false,
+    );
+    let other = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/other")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        41,
+        false,
+    );
+    let token = bound_token(&mine.chain[0]);
+    // Over mTLS with the bound certificate: accepted.
+    let (status, body) = whoami_bearer(&addr, &pki.client(&mine), Some(&token))
+        .await
+        .expect("served");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // With another (valid) client certificate: 401.
+    let (status, _) = whoami_bearer(&addr, &pki.client(&other), Some(&token))
+        .await
+        .expect("served");
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // An unbound token is not affected by the client certificate.
+    let plain = issuer().sign(&claims(&["mcp:read"]));
+    let (status, _) = whoami_bearer(&addr, &pki.client(&other), Some(&plain))
+        .await
+        .expect("served");
+    assert_eq!(status, StatusCode::OK);
+
+    // Over TLS without a client certificate: 401.
+    let addr = start_jwt(
+        TlsConfig::server(pki.server.chain.clone(), pki.server.key.clone_key()).expect("tls"),
+    )
+    .await;
+    let (status, _) = whoami_bearer(&addr, &anonymous_client(&pki), Some(&token))
+        .await
+        .expect("served");
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = whoami_bearer(&addr, &anonymous_client(&pki), Some(&plain))
+        .await
+        .expect("served");
+    assert_eq!(status, StatusCode::OK);
+    // Over plain HTTP: 401.
+    let verifier = mcp_auth::JwtVerifier::rsa_pem(issuer().public_pem().as_bytes())
+        .expect("pem")
+        .issuer(ISSUER)
+        .audience(RESOURCE)
+        .tenant_claim("tid");
+    let h =
+        crate::support::Harness::start(BearerAuthLayer::new(verifier).metadata(metadata())).await;
+    crate::support::assert_invalid(&h.call(Some(&token), "whoami", json!({})).await);
 }
