@@ -457,3 +457,63 @@ async fn a89_certificate_bound_tokens() {
         crate::support::Harness::start(BearerAuthLayer::new(verifier).metadata(metadata())).await;
     crate::support::assert_invalid(&h.call(Some(&token), "whoami", json!({})).await);
 }
+
+#[tokio::test]
+async fn a87_connection_closed_at_max_age() {
+    let pki = Pki::new();
+    let runs = Runs::default();
+    let verifier = MtlsVerifier::new()
+        .allow_uri_prefix("spiffe://example.org/ns/prod/")
+        .scopes(["mcp:read"]);
+    let service = tower::ServiceBuilder::new()
+        .layer(BearerAuthLayer::new(verifier).metadata(metadata()))
+        .service(server(&runs, ScopePolicy::new().baseline(["mcp:read"])).into_http());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr");
+    let tls = pki.tls(&[]);
+    tokio::spawn(async move {
+        let _ = mcp_server::http::serve_tls(listener, tls, service)
+            .max_connection_age(std::time::Duration::from_secs(1))
+            .await;
+    });
+    let svc = leaf(
+        &pki.ca,
+        "svc",
+        vec![uri("spiffe://example.org/ns/prod/svc")],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        50,
+        false,
+    );
+    let tcp = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let stream = pki
+        .client(&svc)
+        .connect(ServerName::try_from("localhost").expect("name"), tcp)
+        .await
+        .expect("handshake");
+    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("http handshake");
+    let connection = tokio::spawn(conn);
+    // A keep-alive connection that serves a request...
+    let response = send
+        .send_request(
+            Request::get("/.well-known/oauth-protected-resource/mcp")
+                .header("host", "localhost")
+                .body(Full::new(Bytes::new()))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let _ = response.into_body().collect().await.expect("body");
+    // ...then idles: the server closes it once it reaches its maximum age.
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(15), connection)
+        .await
+        .expect("the server closes the connection at its maximum age");
+    let _ = ended.expect("join");
+    assert!(send.is_closed() || send.ready().await.is_err());
+}
