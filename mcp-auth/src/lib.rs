@@ -55,6 +55,15 @@
 //!
 //! Combine them with [`Verifiers`].
 //!
+//! # Revocation
+//!
+//! No decision is cached across calls: policies run on every request, so a permission removed
+//! from the policy's source takes effect on the next call. A JWT, though, is valid until its
+//! `exp`: without a deny-list, a user disabled at the identity provider keeps access for at most
+//! the token's remaining lifetime, so issue short-lived access tokens (15 minutes or less) or
+//! use introspection (answers cached at most 60 s) for opaque tokens. API keys are checked
+//! against the [`KeyStore`] on every request, so a revoked key fails on its next use.
+//!
 //! # Errors
 //!
 //! [`AuthError`] knows its status. Every 401 reason gives the same response (challenge with
