@@ -65,6 +65,64 @@ pub struct JwtVerifier {
     tenant_claim: Option<String>,
     roles_claim: String,
     max_bytes: usize,
+    verified: VerifiedCache,
+}
+
+/// Tokens verified recently, by SHA-256 of the token: a signature check (RSA especially) costs
+/// far more than serving a call, and clients send the same token on every request. An entry
+/// lives at most [`VERIFIED_TTL`] and never past the token's `exp`; only successes are cached.
+#[derive(Default)]
+struct VerifiedCache {
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], (Principal, std::time::Instant)>>,
+}
+
+/// How long a verified token is trusted without checking its signature again.
+const VERIFIED_TTL: Duration = Duration::from_mins(1);
+const VERIFIED_CAPACITY: usize = 10_000;
+
+impl Clone for VerifiedCache {
+    /// A clone starts empty: it may be reconfigured (issuer, audience) after cloning.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl VerifiedCache {
+    fn key(token: &str) -> [u8; 32] {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(token.as_bytes()).into()
+    }
+
+    fn get(&self, key: &[u8; 32]) -> Option<Principal> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (principal, until) = entries.get(key)?;
+        (std::time::Instant::now() < *until).then(|| principal.clone())
+    }
+
+    fn insert(&self, key: [u8; 32], principal: &Principal) {
+        let now = std::time::Instant::now();
+        let mut until = now + VERIFIED_TTL;
+        if let Some(exp) = principal.expires_at {
+            let left = exp
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO);
+            until = until.min(now + left);
+        }
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= VERIFIED_CAPACITY {
+            entries.retain(|_, (_, u)| *u > now);
+            if entries.len() >= VERIFIED_CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (principal.clone(), until));
+    }
 }
 
 impl std::fmt::Debug for JwtVerifier {
@@ -88,6 +146,7 @@ impl JwtVerifier {
             tenant_claim: None,
             roles_claim: "roles".to_owned(),
             max_bytes: MAX_CREDENTIAL_BYTES,
+            verified: VerifiedCache::default(),
         }
     }
 
@@ -225,6 +284,10 @@ impl JwtVerifier {
             tracing::error!("JwtVerifier without an issuer or audience rejects every token");
             return Err(AuthError::invalid("verifier not configured"));
         };
+        let cache_key = VerifiedCache::key(token);
+        if let Some(principal) = self.verified.get(&cache_key) {
+            return Ok(principal);
+        }
         let header_segment = token.split('.').next().unwrap_or_default();
         check_raw_header(header_segment)?;
         let header = jsonwebtoken::decode_header(token)
@@ -257,7 +320,9 @@ impl JwtVerifier {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => AuthError::Expired,
                 _ => AuthError::invalid(format!("{e}")),
             })?;
-        self.principal(data.claims)
+        let principal = self.principal(data.claims)?;
+        self.verified.insert(cache_key, &principal);
+        Ok(principal)
     }
 
     fn principal(&self, claims: Map<String, Value>) -> Result<Principal, AuthError> {

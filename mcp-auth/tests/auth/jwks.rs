@@ -96,9 +96,11 @@ async fn a18_stale_keys_survive_an_outage_and_nothing_fails_open() {
         StatusCode::OK
     );
     server.set_down(true);
-    // Every call tries to refresh (TTL 0) and fails; the cached key keeps working.
+    // Every key lookup tries to refresh (TTL 0) and fails; the cached key keeps working. (A
+    // new token, since a token already verified is not checked against the keys again.)
+    let fresh = issuer().sign(&claims(&["mcp:read", "mcp:other"]));
     assert_eq!(
-        h.call(Some(&t), "whoami", json!({})).await.status,
+        h.call(Some(&fresh), "whoami", json!({})).await.status,
         StatusCode::OK
     );
     assert!(server.hits() >= 2);
