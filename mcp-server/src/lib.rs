@@ -99,7 +99,7 @@ pub use prompt::{IntoPromptResult, Prompt, PromptCall};
 pub use resource::{IntoReadResult, Resource, ResourceCall, ResourceTemplate};
 pub use seal::StateKeys;
 pub use server::{Server, ServerBuilder};
-pub use tool::{IntoToolResult, Json, Tool, ToolCall};
+pub use tool::{IntoToolResult, Json, Structured, Tool, ToolCall};
 
 /// `#[mcp_tool]`, `#[mcp_prompt]` and `#[mcp_resource]`.
 #[cfg(feature = "macros")]

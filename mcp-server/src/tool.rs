@@ -243,6 +243,61 @@ impl<T: Serialize + JsonSchema> IntoToolResult for Json<T> {
     }
 }
 
+/// Structured tool output with its own text: `structuredContent` validated against `T`'s JSON
+/// Schema (declared as the tool's `outputSchema`), plus a text block written for the model
+/// (a summary, a small table) instead of the JSON dump [`Json<T>`] repeats.
+///
+/// The text is what most models read; the structured value is what programs and newer
+/// clients read. Keep both saying the same thing.
+///
+/// ```
+/// use mcp_server::{Structured, ToolError, mcp_tool};
+/// use schemars::JsonSchema;
+/// use serde::Serialize;
+///
+/// #[derive(Serialize, JsonSchema)]
+/// struct Weather { city: String, celsius: f64 }
+///
+/// /// Current weather of a city.
+/// #[mcp_tool(read_only)]
+/// async fn weather(city: String) -> Result<Structured<Weather>, ToolError> {
+///     let text = format!("{city}: 21.5 °C");
+///     Ok(Structured::new(Weather { city, celsius: 21.5 }, text))
+/// }
+/// # let _ = weather;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Structured<T> {
+    /// The structured value (`structuredContent`).
+    pub value: T,
+    /// The text block for the model.
+    pub text: String,
+}
+
+impl<T> Structured<T> {
+    /// A structured value and the text that presents it to the model.
+    pub fn new(value: T, text: impl Into<String>) -> Self {
+        Self {
+            value,
+            text: text.into(),
+        }
+    }
+}
+
+impl<T: Serialize + JsonSchema> IntoToolResult for Structured<T> {
+    fn into_tool_result(self) -> Result<CallToolResult, ToolError> {
+        let value = serde_json::to_value(&self.value).map_err(ToolError::internal)?;
+        let mut result = CallToolResult::text(self.text);
+        result.structured_content = Some(value);
+        Ok(result)
+    }
+
+    fn output_schema() -> Option<Value> {
+        Some(crate::schema::output_schema::<T>())
+    }
+}
+
 /// A tool made of a definition and an async closure, for tools whose schema is only known at
 /// run time.
 ///
@@ -306,3 +361,30 @@ impl<T: Tool> ErasedTool for T {
 }
 
 pub(crate) type DynTool = Arc<dyn ErasedTool>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, JsonSchema)]
+    struct Row {
+        id: u32,
+    }
+
+    #[test]
+    fn structured_keeps_its_own_text_and_declares_the_schema() {
+        let result = Structured::new(Row { id: 7 }, "row 7").into_tool_result();
+        let result = result.expect("serializes");
+        assert_eq!(
+            result.structured_content,
+            Some(serde_json::json!({"id": 7}))
+        );
+        assert_eq!(
+            serde_json::to_value(&result.content).expect("json"),
+            serde_json::json!([{"type": "text", "text": "row 7"}])
+        );
+        let schema = <Structured<Row> as IntoToolResult>::output_schema().expect("schema");
+        assert_eq!(schema["type"], "object");
+        assert!(schema["properties"]["id"].is_object());
+    }
+}

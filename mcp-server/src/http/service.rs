@@ -154,7 +154,11 @@ pub struct HttpBuilder {
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) sessions: Arc<dyn DynSessionStore>,
     pub(crate) events: Arc<dyn DynEventStore>,
+    readiness: Option<Readiness>,
 }
+
+/// A readiness check of something the server depends on (see [`HttpBuilder::readiness`]).
+type Readiness = Arc<dyn Fn() -> BoxFuture<'static, bool> + Send + Sync + 'static>;
 
 impl std::fmt::Debug for HttpBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -244,6 +248,29 @@ impl HttpBuilder {
         self
     }
 
+    /// Adds a readiness check to `GET /health/ready`: the endpoint answers 503 while `check`
+    /// resolves to `false` (an upstream API or database the tools need is unreachable), so a
+    /// load balancer stops routing to this replica. The session store's readiness and a
+    /// draining shutdown are checked as well. `check` runs on every probe; cache inside it
+    /// when it is expensive.
+    ///
+    /// ```
+    /// use mcp_server::{Server, http::HttpService};
+    ///
+    /// let service = HttpService::builder(Server::builder("s", "1").build())
+    ///     .readiness(|| async { true /* e.g. a pooled `SELECT 1` */ })
+    ///     .build();
+    /// # let _ = service;
+    /// ```
+    pub fn readiness<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.readiness = Some(Arc::new(move || Box::pin(check())));
+        self
+    }
+
     /// Builds the service.
     pub fn build(self) -> HttpService {
         HttpService {
@@ -260,6 +287,7 @@ impl HttpBuilder {
                 request_timeout: self.request_timeout,
                 sessions: self.sessions,
                 events: self.events,
+                readiness: self.readiness,
                 live: Mutex::new(HashMap::new()),
                 sse_conns: Mutex::new(HashMap::new()),
             }),
@@ -295,6 +323,7 @@ pub(crate) struct Inner {
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) sessions: Arc<dyn DynSessionStore>,
     pub(crate) events: Arc<dyn DynEventStore>,
+    readiness: Option<Readiness>,
     pub(crate) live: Mutex<HashMap<String, Arc<Live>>>,
     pub(crate) sse_conns: Mutex<HashMap<String, Arc<super::legacy_sse::SseConn>>>,
 }
@@ -324,6 +353,7 @@ impl HttpService {
             request_timeout: Some(Duration::from_mins(5)),
             sessions: Arc::new(MemorySessionStore::new()),
             events: Arc::new(MemoryEventStore::default()),
+            readiness: None,
         }
     }
 
@@ -544,7 +574,11 @@ impl HttpService {
                     .extensions
                     .get::<ShutdownSignal>()
                     .is_some_and(|s| s.0.is_cancelled());
-                return if !draining && inner.sessions.ready().await {
+                let upstream = match &inner.readiness {
+                    Some(check) => check().await,
+                    None => true,
+                };
+                return if !draining && upstream && inner.sessions.ready().await {
                     json_response(StatusCode::OK, br#"{"status":"pass"}"#.to_vec())
                 } else {
                     json_response(

@@ -728,6 +728,45 @@ async fn health_endpoints() {
 }
 
 #[tokio::test]
+async fn readiness_reflects_the_upstream_check() {
+    let up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let flag = Arc::clone(&up);
+    let svc = HttpService::builder(server(Arc::new(Notify::new()), Arc::default()))
+        .readiness(move || {
+            let flag = Arc::clone(&flag);
+            async move { flag.load(std::sync::atomic::Ordering::SeqCst) }
+        })
+        .build();
+    let probe = |path: &'static str| {
+        let svc = svc.clone();
+        async move {
+            let r = send(
+                &svc,
+                Request::get(path)
+                    .body(Full::new(Bytes::new()))
+                    .expect("req"),
+            )
+            .await;
+            (r.status(), body_json(r).await)
+        }
+    };
+    assert_eq!(
+        probe("/health/ready").await,
+        (StatusCode::OK, json!({"status": "pass"}))
+    );
+    up.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        probe("/health/ready").await,
+        (StatusCode::SERVICE_UNAVAILABLE, json!({"status": "fail"}))
+    );
+    assert_eq!(
+        probe("/health/live").await.0,
+        StatusCode::OK,
+        "liveness does not depend on upstreams"
+    );
+}
+
+#[tokio::test]
 async fn legacy_sse_transport() {
     let (svc, ..) = service();
     let open = Request::get("/sse")
