@@ -8,6 +8,8 @@
 //!   builds other packages' binaries for a test only through unstable artifact dependencies, so
 //!   the test runs `cargo build -p everything` itself and reads the artifact path from
 //!   `--message-format=json`); `MCP_EVERYTHING_BIN` points at a prebuilt binary instead.
+//! - [`example_binary`]: the same for the other example servers (`jira`, `confluence`,
+//!   `postgres`) and the local Atlassian (`fake-atlassian`).
 //! - [`Prerequisites`]: whether the interop toolchains are installed; when they are not, the
 //!   test fails under CI (`CI` set) and is skipped loudly otherwise ([`skip_or_fail`]).
 //! - [`run_with_timeout`]: runs a client script to completion, capturing its output and killing
@@ -166,26 +168,56 @@ impl Prerequisites {
 /// The build failed (the message holds cargo's diagnostics) or produced no binary.
 pub fn everything_binary() -> Result<PathBuf, String> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    BUILT.get_or_init(build_everything).clone()
+    BUILT
+        .get_or_init(|| match env::var_os(EVERYTHING_BIN_ENV) {
+            Some(path) => prebuilt(EVERYTHING_BIN_ENV, PathBuf::from(path)),
+            None => build_binary("everything"),
+        })
+        .clone()
 }
 
-fn build_everything() -> Result<PathBuf, String> {
-    if let Some(path) = env::var_os(EVERYTHING_BIN_ENV) {
-        let path = PathBuf::from(path);
-        return if path.is_file() {
-            Ok(path)
-        } else {
-            Err(format!(
-                "{EVERYTHING_BIN_ENV}={} is not a file",
-                path.display()
-            ))
-        };
+/// The binary of one of the workspace's example servers (`jira`, `confluence`, `postgres`,
+/// `fake-atlassian`, `everything`): built once per test process like [`everything_binary`]
+/// (the package and its binary share the name), or taken from `MCP_<NAME>_BIN` (upper case,
+/// `-` as `_`, e.g. `MCP_FAKE_ATLASSIAN_BIN`) when that names a prebuilt file.
+///
+/// # Errors
+///
+/// The build failed (the message holds cargo's diagnostics) or produced no binary.
+pub fn example_binary(name: &str) -> Result<PathBuf, String> {
+    static BUILT: OnceLock<Mutex<std::collections::HashMap<String, Result<PathBuf, String>>>> =
+        OnceLock::new();
+    let built = BUILT.get_or_init(Mutex::default);
+    // Held across the build on purpose: concurrent tests wait for one cargo run per binary.
+    let mut built = built.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(found) = built.get(name) {
+        return found.clone();
     }
+    let var = format!("MCP_{}_BIN", name.to_uppercase().replace('-', "_"));
+    let found = match env::var_os(&var) {
+        Some(path) => prebuilt(&var, PathBuf::from(path)),
+        None => build_binary(name),
+    };
+    built.insert(name.to_owned(), found.clone());
+    found
+}
+
+fn prebuilt(var: &str, path: PathBuf) -> Result<PathBuf, String> {
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!("{var}={} is not a file", path.display()))
+    }
+}
+
+/// `cargo build -p NAME --bin NAME` in the test's profile; the executable's path from cargo's
+/// JSON messages.
+fn build_binary(name: &str) -> Result<PathBuf, String> {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
     let mut command = Command::new(&cargo);
     command
         .current_dir(workspace_root())
-        .args(["build", "--package", "everything", "--bin", "everything"])
+        .args(["build", "--package", name, "--bin", name])
         .arg("--message-format=json-render-diagnostics")
         .stdin(Stdio::null());
     if !cfg!(debug_assertions) {
@@ -197,7 +229,7 @@ fn build_everything() -> Result<PathBuf, String> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
-            "`cargo build -p everything` failed ({}):\n{}",
+            "`cargo build -p {name}` failed ({}):\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
         ));
@@ -205,7 +237,7 @@ fn build_everything() -> Result<PathBuf, String> {
     stdout
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "everything")
+        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == name)
         .filter(|msg| {
             msg["target"]["kind"]
                 .as_array()
@@ -213,7 +245,7 @@ fn build_everything() -> Result<PathBuf, String> {
         })
         .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
         .ok_or_else(|| {
-            format!("`cargo build -p everything` reported no `everything` executable:\n{stdout}")
+            format!("`cargo build -p {name}` reported no `{name}` executable:\n{stdout}")
         })
 }
 
