@@ -174,6 +174,11 @@ impl App {
         if let Some(key) = self.cached_key(id) {
             return Ok(key);
         }
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ToolError::new(format!(
+                "Confluence returned an unexpected space id {id:?}"
+            )));
+        }
         let space = self
             .get(caller, &format!("wiki/api/v2/spaces/{id}"), &[])
             .await

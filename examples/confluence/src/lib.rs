@@ -87,3 +87,85 @@ pub fn builder(app: App, read_only: bool) -> ServerBuilder {
             .tool(tools::comments::add_comment)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use example_support::{Credential, ServiceAccount, Upstream, UpstreamConfig};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn app() -> App {
+        let base = url::Url::parse("http://127.0.0.1:9/").unwrap_or_else(|e| panic!("{e}"));
+        let config = UpstreamConfig {
+            timeout: Duration::from_secs(1),
+            max_attempts: 1,
+            max_retry_wait: Duration::from_secs(1),
+            max_in_flight_per_user: 1,
+        };
+        let upstream = Upstream::new("Confluence", base, config).unwrap_or_else(|e| panic!("{e}"));
+        let credential = Credential::Bearer("t".into());
+        App::new(upstream, ServiceAccount(credential).into(), &[], None)
+    }
+
+    fn definition(server: &Server, name: &str) -> Value {
+        let tool = server
+            .tool_definition(name)
+            .unwrap_or_else(|| panic!("{name} is not registered"));
+        serde_json::to_value(tool).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn schemas_are_strict_and_annotated() {
+        let server = builder(app(), false).build();
+        let update = definition(&server, "confluence_update_page");
+        assert_eq!(
+            update["inputSchema"]["required"],
+            json!(["page_id", "expected_version", "body"])
+        );
+        assert_eq!(update["inputSchema"]["additionalProperties"], json!(false));
+        assert_eq!(
+            update["inputSchema"]["properties"]["body_format"]["enum"],
+            json!(["markdown", "storage"])
+        );
+        assert_eq!(update["annotations"]["destructiveHint"], json!(true));
+        assert_ne!(update["annotations"]["readOnlyHint"], json!(true));
+        assert!(update["outputSchema"].is_object());
+        for read in [
+            "confluence_search",
+            "confluence_get_page",
+            "confluence_list_spaces",
+            "confluence_get_page_children",
+        ] {
+            let tool = definition(&server, read);
+            assert_eq!(tool["annotations"]["readOnlyHint"], json!(true), "{read}");
+            assert_eq!(tool["annotations"]["idempotentHint"], json!(true), "{read}");
+            assert_eq!(tool["annotations"]["openWorldHint"], json!(true), "{read}");
+        }
+        for write in ["confluence_create_page", "confluence_add_comment"] {
+            let tool = definition(&server, write);
+            assert_eq!(
+                tool["annotations"]["destructiveHint"],
+                json!(false),
+                "{write}"
+            );
+            assert_ne!(tool["annotations"]["readOnlyHint"], json!(true), "{write}");
+        }
+        let search = definition(&server, "confluence_search");
+        assert_eq!(
+            search["inputSchema"]["properties"]["limit"]["maximum"],
+            json!(50)
+        );
+    }
+
+    #[test]
+    fn read_only_mode_registers_no_write_tool() {
+        let server = builder(app(), true).build();
+        for write in WRITE_TOOLS {
+            assert!(server.tool_definition(write).is_none(), "{write}");
+        }
+        assert!(server.tool_definition("confluence_get_page").is_some());
+    }
+}

@@ -46,7 +46,7 @@ pub async fn add_comment(
         return Err(ToolError::new("body must not be empty"));
     }
     let caller = app.caller(principal).await?;
-    let target = format!("page {id}");
+    let target = id.clone();
     if let Err(e) = app.check_page_allowed(&caller, &id).await {
         audit(&caller.principal, &caller.label(), TOOL, &target, "refused");
         return Err(e);

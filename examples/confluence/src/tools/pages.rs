@@ -13,15 +13,18 @@ use serde_json::{Value, json};
 use crate::client::{App, Caller, conflict_version, page_id_from, str_field};
 use crate::{cql, markdown, storage};
 
-/// How a page body is shown or given.
+/// How a page body is shown or given: `markdown` (converted from/to Confluence storage by
+/// this server) or `storage` (Confluence's XHTML with `ac:`/`ri:` macros, exact and lossless).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[expect(
+    missing_docs,
+    reason = "documented on the enum: variant docs would turn the schema's plain `enum` into `oneOf`"
+)]
 pub enum BodyFormat {
-    /// Markdown (converted from/to Confluence storage by this server).
     #[default]
     Markdown,
-    /// Confluence storage format (XHTML with `ac:`/`ri:` macros), exact and lossless.
     Storage,
 }
 
@@ -84,7 +87,8 @@ pub async fn get_page(
     page_id: String,
     /// `markdown` (default) to read, `storage` for the exact Confluence markup to edit
     /// macro-bearing pages without loss.
-    format: Option<BodyFormat>,
+    #[serde(default)]
+    format: BodyFormat,
     /// Cut the body after this many characters (default 20000).
     #[schemars(range(min = 100, max = 200_000))]
     max_chars: Option<u32>,
@@ -92,7 +96,6 @@ pub async fn get_page(
     #[ctx] principal: Principal,
 ) -> Result<Structured<Page>, ToolError> {
     let id = page_id_from(&page_id)?;
-    let format = format.unwrap_or_default();
     let max_chars = max_chars.unwrap_or(20_000).clamp(100, MAX_CHARS) as usize;
     let caller = app.caller(principal).await?;
     let (page, space_key) = app.page(&caller, &id, true).await?;
@@ -219,7 +222,8 @@ pub async fn create_page(
     #[schemars(length(max = 5_000_000))]
     body: String,
     /// `markdown` (default) or `storage`.
-    body_format: Option<BodyFormat>,
+    #[serde(default)]
+    body_format: BodyFormat,
     /// Id of the parent page (default: the space's top level).
     parent_id: Option<String>,
     #[ctx] State(app): State<App>,
@@ -239,7 +243,7 @@ pub async fn create_page(
         return Err(ToolError::new("parent_id must be a numeric page id"));
     }
     let caller = app.caller(principal).await?;
-    let target = format!("space {space_key}: {title}");
+    let target = format!("space {space_key}");
     if !app.space_allowed(&space_key) {
         audit_write(
             &caller,
@@ -254,7 +258,7 @@ pub async fn create_page(
         "spaceId": space_id,
         "status": "current",
         "title": title,
-        "body": {"representation": "storage", "value": to_storage(&body, body_format.unwrap_or_default())},
+        "body": {"representation": "storage", "value": to_storage(&body, body_format)},
     });
     if let Some(parent) = &parent_id {
         request["parentId"] = json!(parent);
@@ -273,7 +277,12 @@ pub async fn create_page(
         version: version_number(&created).unwrap_or(1),
         url: app.page_url(&created),
     };
-    audit_write(&caller, TOOL, &format!("page {}", out.id), "created");
+    audit_write(
+        &caller,
+        TOOL,
+        &out.id,
+        &format!("created in space {}", out.space_key),
+    );
     let text = format!(
         "Created page {} \"{}\" in space {} (version {}){}",
         out.id,
@@ -314,7 +323,8 @@ pub async fn update_page(
     #[schemars(length(max = 5_000_000))]
     body: String,
     /// `markdown` (default) or `storage`.
-    body_format: Option<BodyFormat>,
+    #[serde(default)]
+    body_format: BodyFormat,
     /// New title (default: keep the current one).
     #[schemars(length(min = 1, max = 255))]
     title: Option<String>,
@@ -322,18 +332,20 @@ pub async fn update_page(
     #[schemars(length(max = 500))]
     version_message: Option<String>,
     /// Mark as a minor edit (no notifications to watchers).
-    minor_edit: Option<bool>,
+    #[serde(default)]
+    minor_edit: bool,
     /// Allow a Markdown body to replace a page whose content Markdown cannot carry (its
     /// macros, layouts, images, mentions would be lost).
-    allow_lossy: Option<bool>,
+    #[serde(default)]
+    allow_lossy: bool,
     #[ctx] State(app): State<App>,
     #[ctx] principal: Principal,
 ) -> Result<Structured<WrittenPage>, ToolError> {
     const TOOL: &str = "confluence_update_page";
     let id = page_id_from(&page_id)?;
-    let format = body_format.unwrap_or_default();
+    let format = body_format;
     let caller = app.caller(principal).await?;
-    let target = format!("page {id}");
+    let target = id.clone();
     let (current, space_key) = match app.page(&caller, &id, true).await {
         Ok(found) => found,
         Err(e) => {
@@ -346,7 +358,7 @@ pub async fn update_page(
             return Err(e);
         }
     };
-    if format == BodyFormat::Markdown && !allow_lossy.unwrap_or(false) {
+    if format == BodyFormat::Markdown && !allow_lossy {
         let lossy = storage::lossy_constructs(&storage_body(&current));
         if !lossy.is_empty() {
             audit_write(&caller, TOOL, &target, "refused: lossy Markdown overwrite");
@@ -364,12 +376,9 @@ pub async fn update_page(
         .filter(|t| !t.is_empty())
         .or_else(|| str_field(&current, "title"))
         .unwrap_or_default();
-    let mut version = json!({"number": expected_version + 1});
+    let mut version = json!({"number": expected_version + 1, "minorEdit": minor_edit});
     if let Some(message) = &version_message {
         version["message"] = json!(message);
-    }
-    if let Some(minor) = minor_edit {
-        version["minorEdit"] = json!(minor);
     }
     let request = json!({
         "id": id,

@@ -1,0 +1,243 @@
+//! The Confluence example end to end: `fake-atlassian` (the local Atlassian), five
+//! `confluence` servers in the configurations the scenarios need, and
+//! `tests/interop/examples/confluence_scenarios.py` driving them through the official Python
+//! SDK client over Streamable HTTP (examples.md §4.2 scenarios 1-13 and the §4.4 checks).
+//!
+//! | server | configuration | used by |
+//! | --- | --- | --- |
+//! | main | service account alice (Basic), `--max-in-flight 4` | scenarios 1-9, 11, 12, tools/list, 503, concurrency |
+//! | spaces | `--spaces ENG` | scenario 13 |
+//! | read-only | `--read-only` | only read tools listed |
+//! | down | upstream at a port nothing listens on | "Confluence is unavailable", `/health/ready` 503 |
+//! | users | `--api-keys` (subjects alice, bob) + `--user-credentials` (their Atlassian tokens), no service account | scenario 10 |
+//!
+//! After the script passes, the servers' logs are checked: every write left an audit record
+//! (tool, MCP principal, upstream principal) and no secret (Atlassian tokens, MCP keys) was
+//! logged.
+//!
+//! Skipped loudly without the Python venv (`bash tests/interop/setup.sh`), unless `CI` is set.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use mcp_tests::{HttpServer, Prerequisites, example_binary, interop_dir, skip_or_fail};
+
+use super::interop::check_run;
+
+/// How long a freshly started process may take to announce its port.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The main server's per-user in-flight cap (the script checks the fake never sees more).
+const MAX_IN_FLIGHT: &str = "4";
+
+const ALICE_KEY: &str = "mcp_alice1_alice-mcp-secret-3f9a";
+const BOB_KEY: &str = "mcp_bob1_bob-mcp-secret-77c2";
+
+/// Removes its directory when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    path
+}
+
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+    listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("local_addr: {e}"))
+        .port()
+}
+
+/// A `confluence --bind 127.0.0.1:0` command against `upstream`, free of the caller's
+/// `CONFLUENCE_*` / `MCP_*` environment, logging audit records.
+fn confluence(binary: &Path, upstream: &str, extra: &[&str]) -> Command {
+    let mut command = Command::new(binary);
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("CONFLUENCE_") || text.starts_with("MCP_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .args(["--bind", "127.0.0.1:0", "--confluence-url", upstream])
+        .args(extra)
+        .env("RUST_LOG", "warn,audit=info");
+    command
+}
+
+fn start(test: &str, what: &str, command: &mut Command) -> HttpServer {
+    HttpServer::start(command, START_TIMEOUT)
+        .unwrap_or_else(|e| panic!("{test}: cannot start the {what} server: {e}"))
+}
+
+#[test]
+fn example_confluence() {
+    let test = "example_confluence";
+    let python = match Prerequisites::new().python() {
+        Ok(python) => python,
+        Err(why) => {
+            skip_or_fail(test, &why);
+            return;
+        }
+    };
+    let fake_bin = example_binary("fake-atlassian")
+        .unwrap_or_else(|e| panic!("{test}: cannot build fake-atlassian: {e}"));
+    let binary =
+        example_binary("confluence").unwrap_or_else(|e| panic!("{test}: cannot build confluence: {e}"));
+
+    let dir = TempDir(std::env::temp_dir().join(format!("mcp-{test}-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).unwrap_or_else(|e| panic!("{}: {e}", dir.0.display()));
+    let keys = write(
+        &dir.0,
+        "keys.json",
+        r#"[{"id": "alice1", "secret": "alice-mcp-secret-3f9a", "subject": "alice",
+             "scopes": ["confluence:read", "confluence:write"]},
+            {"id": "bob1", "secret": "bob-mcp-secret-77c2", "subject": "bob",
+             "scopes": ["confluence:read", "confluence:write"]}]"#,
+    );
+    let users = write(
+        &dir.0,
+        "users.json",
+        r#"{"alice": {"email": "alice@example.com", "api_token": "alice-api-token"},
+            "bob": {"email": "bob@example.com", "api_token": "bob-api-token"}}"#,
+    );
+
+    let fake = start(
+        test,
+        "fake-atlassian",
+        Command::new(&fake_bin)
+            .args(["--bind", "127.0.0.1:0"])
+            .env("RUST_LOG", "warn"),
+    );
+    let upstream = fake.url("");
+    let alice = [
+        "--confluence-email",
+        "alice@example.com",
+        "--confluence-api-token",
+        "alice-api-token",
+    ];
+    let main = start(
+        test,
+        "main",
+        &mut confluence(
+            &binary,
+            &upstream,
+            &[&alice[..], &["--max-in-flight", MAX_IN_FLIGHT]].concat(),
+        ),
+    );
+    let spaces = start(
+        test,
+        "allow-list",
+        &mut confluence(&binary, &upstream, &[&alice[..], &["--spaces", "ENG"]].concat()),
+    );
+    let read_only = start(
+        test,
+        "read-only",
+        &mut confluence(&binary, &upstream, &[&alice[..], &["--read-only"]].concat()),
+    );
+    let down_url = format!("http://127.0.0.1:{}", closed_port());
+    let down = start(
+        test,
+        "upstream-down",
+        &mut confluence(
+            &binary,
+            &down_url,
+            &[&alice[..], &["--upstream-attempts", "2"]].concat(),
+        ),
+    );
+    let keys_arg = keys.to_string_lossy().into_owned();
+    let users_arg = users.to_string_lossy().into_owned();
+    let per_user = start(
+        test,
+        "per-user",
+        &mut confluence(
+            &binary,
+            &upstream,
+            &["--api-keys", &keys_arg, "--user-credentials", &users_arg],
+        ),
+    );
+
+    let mut command = Command::new(python);
+    command
+        .arg(interop_dir().join("examples").join("confluence_scenarios.py"))
+        .args(["--fake", &upstream, "--url", main.endpoint()])
+        .args(["--url-spaces", spaces.endpoint()])
+        .args(["--url-readonly", read_only.endpoint()])
+        .args(["--url-down", down.endpoint()])
+        .args(["--url-users", per_user.endpoint()])
+        .args(["--alice-key", ALICE_KEY, "--bob-key", BOB_KEY])
+        .args(["--max-in-flight", MAX_IN_FLIGHT])
+        .current_dir(interop_dir());
+    let servers = [
+        ("fake", &fake),
+        ("main", &main),
+        ("spaces", &spaces),
+        ("read-only", &read_only),
+        ("down", &down),
+        ("per-user", &per_user),
+    ];
+    let logs = || {
+        servers
+            .iter()
+            .map(|(name, server)| format!("--- {name} stderr:\n{}", server.stderr().trim_end()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    check_run(test, command, logs);
+
+    // Every write left an audit record naming the MCP and the upstream principal.
+    let main_log = main.stderr();
+    for tool in [
+        "confluence_update_page",
+        "confluence_create_page",
+        "confluence_add_comment",
+    ] {
+        assert!(
+            main_log
+                .lines()
+                .any(|l| l.contains("audit") && l.contains(tool) && l.contains("alice@example.com")),
+            "{test}: no audit record of {tool} in the main server's log:\n{main_log}"
+        );
+    }
+    let per_user_log = per_user.stderr();
+    for (subject, email) in [("alice", "alice@example.com"), ("bob", "bob@example.com")] {
+        assert!(
+            per_user_log.lines().any(|l| l.contains("audit")
+                && l.contains("confluence_update_page")
+                && l.contains(&format!("principal={subject}"))
+                && l.contains(email)),
+            "{test}: no audit record of {subject}'s update:\n{per_user_log}"
+        );
+    }
+    let spaces_log = spaces.stderr();
+    assert!(
+        spaces_log
+            .lines()
+            .any(|l| l.contains("audit") && l.contains("confluence_create_page") && l.contains("refused")),
+        "{test}: the refused create left no audit record:\n{spaces_log}"
+    );
+    // No secret in any log of ours (the fake's own log is not the product).
+    let all_logs: String = servers[1..]
+        .iter()
+        .map(|(_, server)| server.stderr())
+        .collect();
+    for secret in [
+        "alice-api-token",
+        "bob-api-token",
+        "alice-mcp-secret-3f9a",
+        "bob-mcp-secret-77c2",
+    ] {
+        assert!(!all_logs.contains(secret), "{test}: {secret} appears in a log");
+    }
+}
