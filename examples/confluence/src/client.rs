@@ -170,7 +170,14 @@ impl App {
     ///
     /// # Errors
     /// The space is unknown or Confluence failed.
-    pub async fn space_key(&self, caller: &Caller, id: &str) -> Result<String, ToolError> {
+    /// `webui_key` is the key Confluence's own `_links.webui` of an object in that space names
+    /// (`/spaces/ENG/...`); it is used when the space itself cannot be fetched (404).
+    pub async fn space_key(
+        &self,
+        caller: &Caller,
+        id: &str,
+        webui_key: Option<&str>,
+    ) -> Result<String, ToolError> {
         if let Some(key) = self.cached_key(id) {
             return Ok(key);
         }
@@ -179,13 +186,18 @@ impl App {
                 "Confluence returned an unexpected space id {id:?}"
             )));
         }
-        let space = self
+        let key = match self
             .get(caller, &format!("wiki/api/v2/spaces/{id}"), &[])
             .await
-            .map_err(|e| not_found(e, &format!("space {id}")))?;
-        let key = str_field(&space, "key").ok_or_else(|| {
-            ToolError::new(format!("Confluence returned space {id} without a key"))
-        })?;
+        {
+            Ok(space) => str_field(&space, "key").ok_or_else(|| {
+                ToolError::new(format!("Confluence returned space {id} without a key"))
+            })?,
+            Err(UpstreamError::Status { status: 404, .. }) if webui_key.is_some() => {
+                webui_key.unwrap_or_default().to_owned()
+            }
+            Err(e) => return Err(not_found(e, &format!("space {id}"))),
+        };
         self.remember(id, &key);
         Ok(key)
     }
@@ -269,7 +281,12 @@ impl App {
         let key = if space_id.is_empty() {
             String::new()
         } else {
-            self.space_key(caller, &space_id).await?
+            let webui_key = page
+                .get("_links")
+                .and_then(|l| l.get("webui"))
+                .and_then(Value::as_str)
+                .and_then(space_key_of_webui);
+            self.space_key(caller, &space_id, webui_key).await?
         };
         if !self.space_allowed(&key) {
             return Err(self.outside_allow_list(&format!("page {id}"), &key));
@@ -313,6 +330,13 @@ impl App {
             links.and_then(|l| l.get("webui")).and_then(Value::as_str),
         )
     }
+}
+
+/// The space key in a web path `/spaces/ENG/pages/…` (also `…/wiki/spaces/ENG/…`).
+pub fn space_key_of_webui(webui: &str) -> Option<&str> {
+    let (_, rest) = webui.split_once("/spaces/")?;
+    let key = rest.split(['/', '?', '#']).next()?;
+    crate::cql::is_space_key(key).then_some(key)
 }
 
 /// A string field (`"id": "65541"`, or a number).
@@ -426,6 +450,20 @@ mod tests {
             conflict_version("Current version unknown, provided version: [3]"),
             None
         );
+    }
+
+    #[test]
+    fn space_keys_come_from_web_paths() {
+        assert_eq!(
+            space_key_of_webui("/spaces/ENG/pages/65541/Runbook"),
+            Some("ENG")
+        );
+        assert_eq!(
+            space_key_of_webui("https://x.atlassian.net/wiki/spaces/~5b10ac/overview"),
+            Some("~5b10ac")
+        );
+        assert_eq!(space_key_of_webui("/pages/viewpage.action?pageId=1"), None);
+        assert_eq!(space_key_of_webui("/spaces/a b/pages/1"), None);
     }
 
     #[test]
