@@ -1,0 +1,1 @@
+//! A CQL subset (placeholder).

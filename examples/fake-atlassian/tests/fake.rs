@@ -1,0 +1,641 @@
+//! Black-box checks of the fake over plain HTTP: the shapes the Jira and Confluence examples and
+//! their end-to-end tests rely on.
+#![expect(clippy::too_many_lines, reason = "scenario tests read top to bottom")]
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+const CLOUD: &str = fake_atlassian::CLOUD_ID;
+const ALICE_ID: &str = "5b10ac8d82e05b22cc7d4ef5";
+const BOB_ID: &str = "5b10a0effa615349cb016cd8";
+
+/// A running fake on an ephemeral port.
+struct Fake {
+    base: String,
+    client: reqwest::Client,
+}
+
+/// A response: status, headers, JSON body (`Null` when empty).
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Value,
+}
+
+fn basic(user: &str) -> String {
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{user}@example.com:{user}-api-token"))
+    )
+}
+
+async fn start() -> Fake {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(fake_atlassian::serve(listener));
+    Fake {
+        base,
+        client: reqwest::Client::builder().build().expect("client"),
+    }
+}
+
+impl Fake {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn alice(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.call(method, path, Some(&basic("alice")), body).await
+    }
+
+    async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.call(method, &format!("/__fake/{path}"), None, body)
+            .await
+    }
+
+    async fn log(&self) -> Vec<Value> {
+        match self.admin(Method::GET, "requests", None).await.body {
+            Value::Array(entries) => entries,
+            other => panic!("log is not an array: {other}"),
+        }
+    }
+}
+
+fn error_messages(body: &Value) -> Vec<String> {
+    body["errorMessages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn search_paginates_45_eng_issues_20_20_5() {
+    let fake = start().await;
+    let mut keys = Vec::new();
+    let mut token: Option<String> = None;
+    let mut sizes = Vec::new();
+    loop {
+        let mut body =
+            json!({"jql": "project = ENG", "maxResults": 20, "fields": ["summary", "status"]});
+        if let Some(t) = &token {
+            body["nextPageToken"] = json!(t);
+        }
+        let page = fake
+            .alice(Method::POST, "/rest/api/3/search/jql", Some(body))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.get("total").is_none() && page.body.get("startAt").is_none());
+        let issues = page.body["issues"].as_array().expect("issues");
+        sizes.push(issues.len());
+        for issue in issues {
+            assert!(issue["fields"]["summary"].as_str().is_some());
+            assert_eq!(issue["fields"]["status"]["name"], "To Do");
+            keys.push(issue["key"].as_str().expect("key").to_owned());
+        }
+        if page.body["isLast"] == json!(true) {
+            assert!(page.body.get("nextPageToken").is_none());
+            break;
+        }
+        assert_eq!(page.body["isLast"], json!(false));
+        token = Some(
+            page.body["nextPageToken"]
+                .as_str()
+                .expect("token")
+                .to_owned(),
+        );
+    }
+    assert_eq!(sizes, vec![20, 20, 5]);
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 45);
+
+    // Without fields only ids come back; GET works too; maxResults defaults to 50.
+    let ids = fake
+        .alice(
+            Method::GET,
+            "/rest/api/3/search/jql?jql=project%3DENG",
+            None,
+        )
+        .await;
+    let issues = ids.body["issues"].as_array().expect("issues");
+    assert_eq!(issues.len(), 45);
+    assert_eq!(issues[0], json!({"id": "10045"}));
+    assert_eq!(ids.body["isLast"], json!(true));
+
+    let log = fake.log().await;
+    assert!(
+        log.iter()
+            .all(|e| e["path"] == "/rest/api/3/search/jql" && e["account_id"] == ALICE_ID)
+    );
+    assert_eq!(log.len(), 4);
+    assert_eq!(log[0]["method"], "POST");
+    assert_eq!(log[0]["status"], 200);
+    assert_eq!(log[0]["body"]["maxResults"], 20);
+    assert_eq!(log[0]["authorization"], json!(basic("alice")));
+    assert_eq!(log[3]["query"], "jql=project%3DENG");
+}
+
+#[tokio::test]
+async fn jql_errors_use_jiras_words() {
+    let fake = start().await;
+    let unbounded = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/search/jql",
+            Some(json!({"jql": "ORDER BY created"})),
+        )
+        .await;
+    assert_eq!(unbounded.status, 400);
+    assert_eq!(
+        unbounded.body,
+        json!({"errorMessages": ["Unbounded JQL queries are not allowed here. Please add a search restriction to your query."], "errors": {}})
+    );
+    let bad_field = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/search/jql",
+            Some(json!({"jql": "sprintt = 3"})),
+        )
+        .await;
+    assert_eq!(bad_field.status, 400);
+    assert_eq!(
+        error_messages(&bad_field.body),
+        vec!["Field 'sprintt' does not exist or you do not have permission to view it."]
+    );
+    for path in ["/rest/api/3/search?jql=project%3DENG", "/rest/api/2/search"] {
+        let gone = fake.alice(Method::GET, path, None).await;
+        assert_eq!(gone.status, 410);
+        assert_eq!(
+            error_messages(&gone.body),
+            vec![
+                "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
+            ]
+        );
+    }
+    let count = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/search/approximate-count",
+            Some(json!({"jql": "project = HR"})),
+        )
+        .await;
+    assert_eq!(count.body, json!({"count": 3}));
+}
+
+#[tokio::test]
+async fn authentication_and_both_url_styles() {
+    let fake = start().await;
+    let missing = fake
+        .call(Method::GET, "/rest/api/3/myself", None, None)
+        .await;
+    assert_eq!(missing.status, 401);
+    assert_eq!(
+        missing.body,
+        json!({"errorMessages": ["Client must be authenticated to access this resource."], "errors": {}})
+    );
+    let wrong = fake
+        .call(
+            Method::GET,
+            "/rest/api/3/myself",
+            Some("Basic Ym9iQGV4YW1wbGUuY29tOm5vcGU="),
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+
+    let site = fake.alice(Method::GET, "/rest/api/3/myself", None).await;
+    assert_eq!(site.status, 200);
+    assert_eq!(site.body["accountId"], ALICE_ID);
+    assert_eq!(site.body["emailAddress"], "alice@example.com");
+    let scoped = fake
+        .call(
+            Method::GET,
+            &format!("/ex/jira/{CLOUD}/rest/api/3/myself"),
+            Some("Bearer bob-oauth-token"),
+            None,
+        )
+        .await;
+    assert_eq!(scoped.status, 200);
+    assert_eq!(scoped.body["accountId"], BOB_ID);
+    assert_eq!(scoped.body["displayName"], "Bob Example");
+    let other_cloud = fake
+        .call(
+            Method::GET,
+            "/ex/jira/00000000-0000-0000-0000-000000000000/rest/api/3/myself",
+            Some("Bearer bob-oauth-token"),
+            None,
+        )
+        .await;
+    assert_eq!(other_cloud.status, 404);
+
+    let resources = fake
+        .call(
+            Method::GET,
+            "/oauth/token/accessible-resources",
+            Some("Bearer mia-oauth-token"),
+            None,
+        )
+        .await;
+    assert_eq!(resources.body[0]["id"], CLOUD);
+
+    // Anonymous mode: search looks empty, /myself says 401.
+    fake.admin(Method::POST, "config", Some(json!({"anonymous": true})))
+        .await;
+    let search = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/search/jql",
+            Some(json!({"jql": "project = ENG"})),
+        )
+        .await;
+    assert_eq!(search.status, 200);
+    assert_eq!(search.body, json!({"issues": [], "isLast": true}));
+    assert_eq!(
+        fake.alice(Method::GET, "/rest/api/3/myself", None)
+            .await
+            .status,
+        401
+    );
+
+    let log = fake.log().await;
+    let scoped_entry = log
+        .iter()
+        .find(|e| e["authorization"] == "Bearer bob-oauth-token")
+        .expect("logged");
+    assert_eq!(
+        scoped_entry["path"],
+        format!("/ex/jira/{CLOUD}/rest/api/3/myself")
+    );
+    assert_eq!(scoped_entry["account_id"], BOB_ID);
+    assert_eq!(log[0]["account_id"], Value::Null);
+    assert_eq!(log[0]["authorization"], Value::Null);
+    assert_eq!(log[0]["status"], 401);
+}
+
+#[tokio::test]
+async fn create_edit_and_validation() {
+    let fake = start().await;
+    let invalid = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(json!({"fields": {"project": {"key": "NOPE"}, "issuetype": {"name": "Bug"}, "summary": "x"}})),
+        )
+        .await;
+    assert_eq!(invalid.status, 400);
+    assert_eq!(
+        invalid.body,
+        json!({"errorMessages": [], "errors": {"project": "valid project is required"}})
+    );
+
+    let plain = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Bug"}, "summary": "x", "description": "plain"}})),
+        )
+        .await;
+    assert_eq!(
+        plain.body["errors"]["description"],
+        "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
+    );
+
+    let req_missing = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(json!({"fields": {"project": {"key": "REQ"}, "issuetype": {"id": "10001"}, "summary": "Need a laptop"}})),
+        )
+        .await;
+    assert_eq!(req_missing.status, 400);
+    assert_eq!(
+        req_missing.body,
+        json!({"errorMessages": [], "errors": {"customfield_10020": "Sprint is required."}})
+    );
+    let meta = fake
+        .alice(
+            Method::GET,
+            "/rest/api/3/issue/createmeta/REQ/issuetypes/10001",
+            None,
+        )
+        .await;
+    let sprint = meta.body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["fieldId"] == "customfield_10020")
+        .expect("sprint field");
+    assert_eq!(sprint["required"], true);
+    assert_eq!(sprint["allowedValues"][1]["value"], "Sprint 2");
+    let req_ok = fake
+        .call(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(&basic("bob")),
+            Some(json!({"fields": {"project": {"key": "REQ"}, "issuetype": {"id": "10001"}, "summary": "Need a laptop", "customfield_10020": {"id": "2"}}})),
+        )
+        .await;
+    assert_eq!(req_ok.status, 201, "{}", req_ok.body);
+    assert_eq!(req_ok.body["key"], "REQ-1");
+
+    let description = json!({"type": "doc", "version": 1, "content": [
+        {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "Repro"}]}]});
+    let created = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Bug"}, "summary": "Login fails on Safari", "description": description, "labels": ["mcp"], "priority": {"name": "High"}}})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["key"], "ENG-46");
+    let id = created.body["id"].as_str().expect("id").to_owned();
+    assert!(
+        created.body["self"]
+            .as_str()
+            .is_some_and(|s| s.ends_with(&format!("/rest/api/3/issue/{id}")))
+    );
+
+    let edit = fake
+        .alice(
+            Method::PUT,
+            "/rest/api/3/issue/ENG-46",
+            Some(json!({"fields": {"summary": "New summary"}, "update": {"labels": [{"add": "triaged"}, {"remove": "mcp"}]}})),
+        )
+        .await;
+    assert_eq!(edit.status, 204);
+    assert_eq!(edit.body, Value::Null);
+    let issue = fake
+        .alice(
+            Method::GET,
+            "/rest/api/3/issue/ENG-46?fields=summary,labels,description,reporter",
+            None,
+        )
+        .await;
+    assert_eq!(issue.body["fields"]["summary"], "New summary");
+    assert_eq!(issue.body["fields"]["labels"], json!(["triaged"]));
+    assert_eq!(issue.body["fields"]["description"], description);
+    assert_eq!(issue.body["fields"]["reporter"]["accountId"], ALICE_ID);
+    assert!(issue.body["fields"].get("status").is_none());
+
+    let missing = fake
+        .alice(Method::GET, "/rest/api/3/issue/ENG-999", None)
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        error_messages(&missing.body),
+        vec!["Issue does not exist or you do not have permission to see it."]
+    );
+}
+
+#[tokio::test]
+async fn transitions_and_comments() {
+    let fake = start().await;
+    let list = fake
+        .alice(
+            Method::GET,
+            "/rest/api/3/issue/ENG-2/transitions?expand=transitions.fields",
+            None,
+        )
+        .await;
+    let transitions = list.body["transitions"].as_array().expect("transitions");
+    let names: Vec<&str> = transitions
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["To Do", "Start progress", "Done"]);
+    assert_eq!(transitions[2]["fields"]["resolution"]["required"], true);
+
+    let no_resolution = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue/ENG-2/transitions",
+            Some(json!({"transition": {"id": "31"}})),
+        )
+        .await;
+    assert_eq!(no_resolution.status, 400);
+    assert_eq!(
+        no_resolution.body,
+        json!({"errorMessages": [], "errors": {"resolution": "Resolution is required."}})
+    );
+    let invalid = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue/ENG-2/transitions",
+            Some(json!({"transition": {"id": "99"}})),
+        )
+        .await;
+    assert_eq!(
+        error_messages(&invalid.body),
+        vec!["Transition id '99' is not valid for this issue."]
+    );
+    let done = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue/ENG-2/transitions",
+            Some(json!({"transition": {"id": "31"}, "fields": {"resolution": {"name": "Done"}}})),
+        )
+        .await;
+    assert_eq!(done.status, 204);
+    let issue = fake
+        .alice(
+            Method::GET,
+            "/rest/api/3/issue/ENG-2?fields=status,resolution",
+            None,
+        )
+        .await;
+    assert_eq!(issue.body["fields"]["status"]["name"], "Done");
+    assert_eq!(issue.body["fields"]["resolution"]["name"], "Done");
+
+    let body = json!({"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "LGTM"}]}]});
+    let by_bob = fake
+        .call(
+            Method::POST,
+            "/rest/api/3/issue/ENG-2/comment",
+            Some("Bearer bob-oauth-token"),
+            Some(json!({"body": body})),
+        )
+        .await;
+    assert_eq!(by_bob.status, 201);
+    assert_eq!(by_bob.body["author"]["accountId"], BOB_ID);
+    let nested = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue/ENG-2/comment",
+            Some(json!({"comment": {"body": body}})),
+        )
+        .await;
+    assert_eq!(nested.status, 400);
+    assert_eq!(
+        nested.body["errors"]["comment"],
+        "Comment body can not be empty!"
+    );
+    let comments = fake
+        .alice(Method::GET, "/rest/api/3/issue/ENG-2/comment", None)
+        .await;
+    assert_eq!(comments.body["total"], 1);
+
+    // ENG-1 is the large issue: 200 000-char description, 100 comments (20 in search).
+    let big = fake
+        .alice(Method::GET, "/rest/api/3/issue/ENG-1", None)
+        .await;
+    let text = big.body["fields"]["description"]["content"][0]["content"][0]["text"]
+        .as_str()
+        .expect("text");
+    assert_eq!(text.chars().count(), 200_000);
+    assert_eq!(big.body["fields"]["comment"]["total"], 100);
+    let searched = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/search/jql",
+            Some(json!({"jql": "key = ENG-1", "fields": ["comment"]})),
+        )
+        .await;
+    assert_eq!(
+        searched.body["issues"][0]["fields"]["comment"]["comments"]
+            .as_array()
+            .map(Vec::len),
+        Some(20)
+    );
+}
+
+#[tokio::test]
+async fn faults_answer_once_with_retry_after() {
+    let fake = start().await;
+    let added = fake
+        .admin(
+            Method::POST,
+            "faults",
+            Some(json!({"method": "POST", "path": "/rest/api/3/search/jql", "status": 429, "retry_after": "2", "headers": {"RateLimit-Reason": "jira-quota-based"}, "times": 1})),
+        )
+        .await;
+    assert_eq!(added.status, 201);
+    let body = json!({"jql": "project = HR"});
+    let limited = fake
+        .call(
+            Method::POST,
+            &format!("/ex/jira/{CLOUD}/rest/api/3/search/jql"),
+            Some("Bearer alice-oauth-token"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.headers["retry-after"], "2");
+    assert_eq!(limited.headers["ratelimit-reason"], "jira-quota-based");
+    assert_eq!(
+        limited.body,
+        json!({"errorMessages": ["Rate limit exceeded."], "errors": {}})
+    );
+    let ok = fake
+        .alice(Method::POST, "/rest/api/3/search/jql", Some(body))
+        .await;
+    assert_eq!(ok.status, 200);
+    let statuses: Vec<Value> = fake
+        .log()
+        .await
+        .iter()
+        .map(|e| e["status"].clone())
+        .collect();
+    assert_eq!(statuses, vec![json!(429), json!(200)]);
+
+    // A forever fault until deleted; reset clears everything.
+    fake.admin(
+        Method::POST,
+        "faults",
+        Some(json!({"path": "/rest/api/3/myself", "status": 503, "retry_after": "0"})),
+    )
+    .await;
+    for _ in 0..3 {
+        assert_eq!(
+            fake.alice(Method::GET, "/rest/api/3/myself", None)
+                .await
+                .status,
+            503
+        );
+    }
+    fake.admin(Method::POST, "reset", None).await;
+    assert_eq!(
+        fake.alice(Method::GET, "/rest/api/3/myself", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(fake.log().await.len(), 1);
+    let stats = fake.admin(Method::GET, "stats", None).await;
+    assert_eq!(stats.body["in_flight"], 0);
+}
+
+#[tokio::test]
+async fn eventual_consistency_and_reconcile() {
+    let fake = start().await;
+    fake.admin(Method::POST, "config", Some(json!({"search_delay": 2})))
+        .await;
+    let created = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(json!({"fields": {"project": {"key": "HR"}, "issuetype": {"name": "Task"}, "summary": "Onboard Mia"}})),
+        )
+        .await;
+    let id: u64 = created.body["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    let search = |reconcile: Value| {
+        let fake = &fake;
+        async move {
+            let page = fake
+                .alice(
+                    Method::POST,
+                    "/rest/api/3/search/jql",
+                    Some(json!({"jql": "project = HR", "reconcileIssues": reconcile})),
+                )
+                .await;
+            page.body["issues"].as_array().map_or(0, Vec::len)
+        }
+    };
+    assert_eq!(search(json!([id])).await, 4, "reconciled");
+    assert_eq!(
+        search(json!([])).await,
+        3,
+        "still hidden from the 2nd search"
+    );
+    assert_eq!(search(json!([])).await, 4, "indexed");
+}
