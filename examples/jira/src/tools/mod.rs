@@ -1,0 +1,78 @@
+//! The nine tools, one module per area, and the helpers they share.
+//!
+//! | tool | upstream | kind |
+//! | --- | --- | --- |
+//! | [`jira_search_issues`] | `POST /rest/api/3/search/jql` | read |
+//! | [`jira_get_issue`] | `GET /rest/api/3/issue/{key}` + `…/comment` | read |
+//! | [`jira_create_issue`] | `POST /rest/api/3/issue` | write |
+//! | [`jira_update_issue`] | `PUT /rest/api/3/issue/{key}` | write |
+//! | [`jira_get_transitions`] | `GET /rest/api/3/issue/{key}/transitions` | read |
+//! | [`jira_transition_issue`] | `POST /rest/api/3/issue/{key}/transitions` | write |
+//! | [`jira_add_comment`] | `POST /rest/api/3/issue/{key}/comment` | write |
+//! | [`jira_get_create_fields`] | `GET /rest/api/3/issue/createmeta/{project}/issuetypes[/{id}]` | read |
+//! | [`jira_find_user`] | `GET /rest/api/3/user/search` | read |
+
+mod comment;
+mod issue;
+mod meta;
+mod search;
+mod transitions;
+
+use serde_json::Value;
+
+pub use comment::jira_add_comment;
+pub use issue::{jira_create_issue, jira_get_issue, jira_update_issue};
+pub use meta::{jira_find_user, jira_get_create_fields};
+pub use search::jira_search_issues;
+pub use transitions::{Transition, jira_get_transitions, jira_transition_issue, resolve};
+
+/// The names of the write tools (need the write scope; absent in read-only mode).
+pub const WRITE_TOOLS: &[&str] = &[
+    "jira_create_issue",
+    "jira_update_issue",
+    "jira_transition_issue",
+    "jira_add_comment",
+];
+
+/// The schema pattern of an issue key (`ENG-42`) or numeric id (`10042`).
+pub(crate) const ISSUE_PATTERN: &str = r"^([A-Za-z][A-Za-z0-9_]*-[0-9]+|[0-9]+)$";
+
+/// The schema pattern of a project key.
+pub(crate) const PROJECT_PATTERN: &str = r"^[A-Za-z][A-Za-z0-9_]*$";
+
+/// A field value made readable: a user → display name, a status/priority/option → its name or
+/// value, an ADF document → Markdown, arrays element-wise; anything else as is.
+pub(crate) fn simplify(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("doc") {
+                return Value::String(crate::adf::to_markdown(value));
+            }
+            for key in ["displayName", "name", "value", "key"] {
+                if let Some(Value::String(s)) = map.get(key) {
+                    return Value::String(s.clone());
+                }
+            }
+            value.clone()
+        }
+        Value::Array(items) => Value::Array(items.iter().map(simplify).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A field's readable name: the `name`/`displayName`/`value` of an object, or a string.
+pub(crate) fn name_of(value: &Value) -> Option<String> {
+    match simplify(value) {
+        Value::String(s) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// `n thing` / `n things`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
