@@ -48,5 +48,6 @@ pub use credentials::{
 pub use serve::{Product, Readiness, ServeArgs, init_tracing, readiness, serve};
 pub use text::truncate;
 pub use upstream::{
-    Upstream, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse, upstream_message,
+    Upstream, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,
+    install_crypto_provider, upstream_message,
 };

@@ -379,6 +379,36 @@ async fn serve_http(
     auth: Option<BearerAuthLayer>,
     ready: Option<Readiness>,
 ) -> Result<(), mcp_server::Error> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    tracing::info!(url = %format!("http://{local}/mcp"), "listening");
+    #[expect(
+        clippy::print_stderr,
+        reason = "the listening address is for the operator and for tests using port 0, on stderr"
+    )]
+    {
+        eprintln!("listening on http://{local}/mcp");
+    }
+    run_http(
+        listener,
+        server,
+        extra_hosts,
+        auth,
+        ready,
+        shutdown_signal(),
+    )
+    .await
+}
+
+/// Serves `server` on `listener` until `shutdown` resolves (then drains).
+async fn run_http(
+    listener: tokio::net::TcpListener,
+    server: mcp_server::Server,
+    extra_hosts: &[String],
+    auth: Option<BearerAuthLayer>,
+    ready: Option<Readiness>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), mcp_server::Error> {
     let hosts = if extra_hosts.is_empty() {
         HostPolicy::loopback()
     } else {
@@ -391,26 +421,16 @@ async fn serve_http(
         builder = builder.readiness(move || ready());
     }
     let service = builder.build();
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
-    tracing::info!(url = %format!("http://{local}/mcp"), "listening");
-    #[expect(
-        clippy::print_stderr,
-        reason = "the listening address is for the operator and for tests using port 0, on stderr"
-    )]
-    {
-        eprintln!("listening on http://{local}/mcp");
-    }
     match auth {
         Some(layer) => {
             let service = tower::ServiceBuilder::new().layer(layer).service(service);
             mcp_server::http::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(shutdown)
                 .await
         }
         None => {
             mcp_server::http::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(shutdown)
                 .await
         }
     }
@@ -441,3 +461,6 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests;

@@ -22,12 +22,16 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::header::{ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
-use mcp_server::ToolError;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 use url::Url;
 
+pub use self::error::{UpstreamError, upstream_message};
 use crate::credentials::Credential;
+
+mod error;
+#[cfg(test)]
+mod tests;
 
 /// The largest response body read (a bigger one is an [`UpstreamError::Invalid`]).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -43,9 +47,6 @@ const BACKOFF: Duration = Duration::from_millis(250);
 
 /// At most this much random time is added to a wait.
 const MAX_JITTER: Duration = Duration::from_millis(250);
-
-/// The longest upstream message kept in an error text.
-const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// Timeouts, retries and the per-user cap of an [`Upstream`].
 #[derive(Debug, Clone)]
@@ -134,8 +135,7 @@ impl Upstream {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        // Fails when a provider is installed already (by us or the application): fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto_provider();
         let client = reqwest::Client::builder()
             .user_agent(concat!("mcp-rs-example/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
@@ -226,6 +226,16 @@ impl Upstream {
             .or_insert_with(|| Arc::new(Semaphore::new(self.inner.config.max_in_flight_per_user)))
             .clone()
     }
+}
+
+/// Installs rustls' `ring` provider as the process default unless one is installed already.
+///
+/// `reqwest` is built with `rustls-no-provider`: a client built before a provider exists
+/// fails (`reqwest::Client::new()` panics). [`Upstream::new`] calls this; call it yourself
+/// before building another `reqwest` client (e.g. in tests talking to a fake's admin API).
+pub fn install_crypto_provider() {
+    // Fails when a provider is installed already (by us or the application): fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Locks a mutex whose data stays consistent even if a holder panicked (plain inserts).
@@ -623,252 +633,4 @@ pub struct UpstreamResponse {
     pub headers: HeaderMap,
     /// The body: JSON when it parses as JSON, a `String` otherwise, `Null` when empty.
     pub body: Value,
-}
-
-/// Why an upstream call failed. `Display` is the model-facing text, and `?` in a tool turns
-/// it into an `isError` result with that text.
-///
-/// Deliberately not a [`std::error::Error`]: `mcp_server::ToolError` converts every
-/// `std::error::Error` into an opaque internal error (-32603), which would hide the
-/// upstream's message from the model.
-#[derive(Debug)]
-#[expect(
-    clippy::exhaustive_enums,
-    reason = "the examples match on these kinds (e.g. a 404 Status)"
-)]
-pub enum UpstreamError {
-    /// No usable answer: connection refused, DNS failure, 502/503/504 (after retries).
-    Unavailable {
-        /// The service name (`"Jira"`).
-        service: &'static str,
-        /// What happened, e.g. `connection refused` or `HTTP 503`.
-        detail: String,
-    },
-    /// An attempt took longer than [`UpstreamConfig::timeout`].
-    Timeout {
-        /// The service name.
-        service: &'static str,
-        /// The per-attempt timeout.
-        after: Duration,
-    },
-    /// HTTP 429 (after retries, or with a `Retry-After` too long to wait for).
-    RateLimited {
-        /// The service name.
-        service: &'static str,
-        /// The `Retry-After` of the last answer (at least 1 s).
-        retry_after: Option<Duration>,
-        /// The `RateLimit-Reason` header (`jira-quota-based`, ...).
-        reason: Option<String>,
-    },
-    /// Any other non-2xx answer.
-    Status {
-        /// The service name.
-        service: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The upstream's own words ([`upstream_message`] of the body).
-        message: String,
-        /// The parsed body (`Null` when empty).
-        body: Value,
-    },
-    /// The request was never sent (a path leaving the base URL) or the answer could not be
-    /// read (larger than [`MAX_BODY_BYTES`]).
-    Invalid {
-        /// The service name.
-        service: &'static str,
-        /// What was wrong.
-        detail: String,
-    },
-}
-
-impl fmt::Display for UpstreamError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unavailable { service, detail } => {
-                write!(f, "{service} is unavailable ({detail}); try again later")
-            }
-            Self::Timeout { service, after } => {
-                write!(f, "{service} did not answer within {}", seconds(*after))
-            }
-            Self::RateLimited {
-                service,
-                retry_after,
-                reason,
-            } => write!(
-                f,
-                "{service} rate-limited this request{}; {}",
-                reason_text(reason.as_deref()),
-                retry_text(*retry_after)
-            ),
-            Self::Status {
-                service,
-                status,
-                message,
-                ..
-            } => write!(
-                f,
-                "{service} {} (HTTP {status}){}",
-                status_text(*status),
-                message_text(message)
-            ),
-            Self::Invalid { service, detail } => write!(f, "{service} request failed: {detail}"),
-        }
-    }
-}
-
-fn seconds(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{} ms", d.as_millis())
-    }
-}
-
-fn reason_text(reason: Option<&str>) -> String {
-    reason.map_or_else(String::new, |r| format!(" (reason {r})"))
-}
-
-fn retry_text(retry_after: Option<Duration>) -> String {
-    match retry_after {
-        Some(d) => {
-            let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-            format!("retry after {} s", secs.max(1))
-        }
-        None => "try again later".to_owned(),
-    }
-}
-
-fn status_text(status: u16) -> &'static str {
-    match status {
-        401 => "authentication failed",
-        403 => "denied permission",
-        _ => "rejected the request",
-    }
-}
-
-fn message_text(message: &str) -> String {
-    if message.is_empty() {
-        String::new()
-    } else {
-        format!(": {message}")
-    }
-}
-
-impl UpstreamError {
-    /// The HTTP status behind the error: the status of [`Status`](Self::Status), 429 for
-    /// [`RateLimited`](Self::RateLimited), `None` otherwise.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::Status { status, .. } => Some(*status),
-            Self::RateLimited { .. } => Some(429),
-            _ => None,
-        }
-    }
-
-    /// The service name.
-    pub fn service(&self) -> &'static str {
-        match self {
-            Self::Unavailable { service, .. }
-            | Self::Timeout { service, .. }
-            | Self::RateLimited { service, .. }
-            | Self::Status { service, .. }
-            | Self::Invalid { service, .. } => service,
-        }
-    }
-}
-
-impl From<UpstreamError> for ToolError {
-    /// An `isError` result whose text is the error's `Display`, e.g.
-    /// `Jira rejected the request (HTTP 400): summary: You must specify a summary of the issue.`
-    fn from(e: UpstreamError) -> Self {
-        Self::new(e.to_string())
-    }
-}
-
-/// The upstream's own words from any Atlassian error body, joined with `"; "`:
-/// - Jira `ErrorCollection`: each of `errorMessages`, then each `errors` entry as
-///   `field: message`;
-/// - Confluence v2 `{"errors": [{"title", "detail"}]}`: `title` (`: detail` when present);
-/// - Confluence v1 `{"statusCode", "message"}` and gateway `{"code", "message"}`: `message`;
-/// - plain text (`Value::String`): the text itself.
-///
-/// Longer than 1000 chars → cut with `…`. Empty for `Null` or an empty collection; a JSON
-/// body of another shape is returned compactly.
-pub fn upstream_message(body: &Value) -> String {
-    fn push(parts: &mut Vec<String>, part: &str) {
-        let part = part.trim().to_owned();
-        if !part.is_empty() && !parts.contains(&part) {
-            parts.push(part);
-        }
-    }
-    let mut parts: Vec<String> = Vec::new();
-    match body {
-        Value::Null => {}
-        Value::String(text) => push(&mut parts, text),
-        Value::Object(fields) => {
-            if let Some(Value::Array(messages)) = fields.get("errorMessages") {
-                for message in messages {
-                    push(&mut parts, &plain(message));
-                }
-            }
-            match fields.get("errors") {
-                Some(Value::Object(errors)) => {
-                    for (field, message) in errors {
-                        push(&mut parts, &format!("{field}: {}", plain(message)));
-                    }
-                }
-                Some(Value::Array(errors)) => {
-                    for error in errors {
-                        push(&mut parts, &v2_error(error));
-                    }
-                }
-                _ => {}
-            }
-            for key in ["message", "errorMessage"] {
-                if let Some(Value::String(message)) = fields.get(key) {
-                    push(&mut parts, message);
-                }
-            }
-            let known = ["errorMessages", "errors", "message", "errorMessage"];
-            if parts.is_empty() && !fields.keys().any(|k| known.contains(&k.as_str())) {
-                push(&mut parts, &body.to_string());
-            }
-        }
-        other => push(&mut parts, &other.to_string()),
-    }
-    let joined = parts.join("; ");
-    match crate::text::truncate(&joined, MAX_MESSAGE_CHARS) {
-        (cut, true) => format!("{cut}…"),
-        (whole, false) => whole,
-    }
-}
-
-/// A JSON value as message text: strings unquoted.
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// One entry of a Confluence v2 `errors` array.
-fn v2_error(error: &Value) -> String {
-    let Value::Object(fields) = error else {
-        return plain(error);
-    };
-    let text = |key: &str| match fields.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        _ => None,
-    };
-    match (
-        text("title").or_else(|| text("message")),
-        text("detail"),
-        text("code"),
-    ) {
-        (Some(title), Some(detail), _) if detail != title => format!("{title}: {detail}"),
-        (Some(title), _, _) => title,
-        (None, Some(detail), _) => detail,
-        (None, None, Some(code)) => code,
-        (None, None, None) => error.to_string(),
-    }
 }
