@@ -112,7 +112,6 @@ impl Req {
     }
 
     /// The base of Confluence links: `http://host[/ex/confluence/{cloudId}]/wiki`.
-    #[expect(dead_code, reason = "used by the Confluence routes (next commit)")]
     pub(crate) fn wiki_base(&self) -> String {
         format!("{}{}/wiki", self.site, self.prefix)
     }

@@ -16,7 +16,6 @@ use crate::time::Clock;
 pub(crate) struct Store {
     pub(crate) clock: Clock,
     pub(crate) jira: Jira,
-    #[expect(dead_code, reason = "used by the Confluence routes (next commit)")]
     pub(crate) confluence: Confluence,
     pub(crate) log: Vec<LogEntry>,
     pub(crate) next_log_id: u64,

@@ -53,20 +53,12 @@ pub(crate) fn jira(secs: i64) -> String {
 }
 
 /// Confluence's format: `2026-11-20T12:00:00.000Z`.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "used by the Confluence routes (next commit)")
-)]
 pub(crate) fn iso(secs: i64) -> String {
     let (y, mo, d, h, mi, s) = parts(secs);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000Z")
 }
 
 /// Confluence search's `friendlyLastModified`: `Nov 20, 2026`.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "used by the Confluence routes (next commit)")
-)]
 pub(crate) fn friendly(secs: i64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -639,3 +639,256 @@ async fn eventual_consistency_and_reconcile() {
     );
     assert_eq!(search(json!([])).await, 4, "indexed");
 }
+
+#[tokio::test]
+async fn confluence_pages_versions_and_conflicts() {
+    let fake = start().await;
+    let page = fake
+        .alice(
+            Method::GET,
+            "/wiki/api/v2/pages/65541?body-format=storage",
+            None,
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body["title"], "Runbook: login outage");
+    assert_eq!(page.body["spaceId"], "98306");
+    assert_eq!(page.body["parentId"], "65537");
+    assert_eq!(page.body["version"]["number"], 7);
+    assert_eq!(
+        page.body["_links"]["webui"],
+        "/spaces/ENG/pages/65541/Runbook+login+outage"
+    );
+    let storage = page.body["body"]["storage"]["value"]
+        .as_str()
+        .expect("storage");
+    assert!(storage.contains("<ac:structured-macro ac:name=\"toc\"/>"));
+
+    // Someone else edits: v8. A write based on v7 (sending 8) conflicts.
+    let bumped = fake
+        .admin(Method::POST, "confluence/pages/65541/bump", None)
+        .await;
+    assert_eq!(bumped.body["version"]["number"], 8);
+    let update = |number: u64, value: &str| {
+        json!({"id": "65541", "status": "current", "title": "Runbook: login outage",
+               "body": {"representation": "storage", "value": value},
+               "version": {"number": number, "message": "Updated via MCP"}})
+    };
+    let stale = fake
+        .alice(
+            Method::PUT,
+            "/wiki/api/v2/pages/65541",
+            Some(update(8, "<p>mine</p>")),
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    assert_eq!(
+        stale.body,
+        json!({"errors": [{"status": 409, "code": "CONFLICT", "title": "Version must be incremented when updating a page. Current Version: [8]. Provided version: [8]", "detail": null}]})
+    );
+    let stored = fake
+        .admin(Method::GET, "confluence/pages/65541", None)
+        .await;
+    assert!(
+        stored.body["body"]["storage"]["value"]
+            .as_str()
+            .is_some_and(|v| v.ends_with("<p>(edited)</p>"))
+    );
+
+    let ok = fake
+        .call(
+            Method::PUT,
+            &format!("/ex/confluence/{CLOUD}/wiki/api/v2/pages/65541"),
+            Some("Bearer bob-oauth-token"),
+            Some(update(9, "<p>mine</p>")),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.body["version"]["number"], 9);
+    assert_eq!(ok.body["version"]["authorId"], BOB_ID);
+    assert_eq!(ok.body["version"]["message"], "Updated via MCP");
+    assert_eq!(ok.body["body"]["storage"]["value"], "<p>mine</p>");
+
+    // Create under a parent; a duplicate title in the space is refused.
+    let create = json!({"spaceId": "98306", "status": "current", "title": "Incident 2026-11-22", "parentId": "65541",
+                        "body": {"representation": "storage", "value": "<p>Summary</p>"}});
+    let created = fake
+        .alice(Method::POST, "/wiki/api/v2/pages", Some(create.clone()))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(created.body["version"]["number"], 1);
+    assert_eq!(created.body["authorId"], ALICE_ID);
+    assert_eq!(created.body["parentId"], "65541");
+    let duplicate = fake
+        .alice(Method::POST, "/wiki/api/v2/pages", Some(create))
+        .await;
+    assert_eq!(duplicate.status, 400);
+    assert!(
+        duplicate.body["errors"][0]["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("A page with this title already exists"))
+    );
+    let markdown = fake
+        .alice(
+            Method::POST,
+            "/wiki/api/v2/pages",
+            Some(json!({"spaceId": "98306", "title": "Md", "body": {"representation": "markdown", "value": "# x"}})),
+        )
+        .await;
+    assert_eq!(markdown.status, 400);
+
+    let missing = fake
+        .alice(Method::GET, "/wiki/api/v2/pages/99999", None)
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.body,
+        json!({"errors": [{"status": 404, "code": "NOT_FOUND", "title": "Not Found", "detail": null}]})
+    );
+    let anonymous = fake
+        .call(Method::GET, "/wiki/api/v2/pages/65541", None, None)
+        .await;
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.body["errors"][0]["status"], 401);
+
+    let comment = fake
+        .alice(
+            Method::POST,
+            "/wiki/api/v2/footer-comments",
+            Some(json!({"pageId": "65541", "body": {"representation": "storage", "value": "<p>LGTM</p>"}})),
+        )
+        .await;
+    assert_eq!(comment.status, 201);
+    assert_eq!(comment.body["version"]["authorId"], ALICE_ID);
+    assert_eq!(comment.body["pageId"], "65541");
+}
+
+#[tokio::test]
+async fn confluence_lists_page_with_cursors() {
+    let fake = start().await;
+    let first = fake
+        .alice(Method::GET, "/wiki/api/v2/spaces?limit=1", None)
+        .await;
+    assert_eq!(first.body["results"][0]["key"], "ENG");
+    assert_eq!(first.body["results"][0]["homepageId"], "65537");
+    let next = first.body["_links"]["next"].as_str().expect("next");
+    assert!(next.starts_with("/wiki/api/v2/spaces?") && next.contains("cursor="));
+    let link = first.headers["link"].to_str().expect("link");
+    assert!(link.starts_with(&format!("<{next}>; rel=\"next\"")));
+    let second = fake.alice(Method::GET, next, None).await;
+    assert_eq!(second.body["results"][0]["key"], "HR");
+    assert!(second.body["_links"].get("next").is_none());
+    assert!(second.headers.get("link").is_none());
+
+    let by_key = fake
+        .alice(Method::GET, "/wiki/api/v2/spaces?keys=HR", None)
+        .await;
+    assert_eq!(by_key.body["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(by_key.body["results"][0]["id"], "98307");
+
+    // Engineering Home has 33 children: runbook, checklist, big page, 30 notes.
+    let mut ids = Vec::new();
+    let mut path = "/wiki/api/v2/pages/65537/children?limit=25".to_owned();
+    loop {
+        let page = fake.alice(Method::GET, &path, None).await;
+        for child in page.body["results"].as_array().expect("results") {
+            ids.push(child["id"].as_str().expect("id").to_owned());
+        }
+        match page.body["_links"]["next"].as_str() {
+            Some(next) => path = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(ids.len(), 33);
+}
+
+#[tokio::test]
+async fn cql_search_pages_through_30_hits_with_highlights() {
+    let fake = start().await;
+    let cql = "siteSearch ~ \"login note\" AND space = ENG AND type = page";
+    let mut path = format!(
+        "/wiki/rest/api/search?{}",
+        url_encode(&[("cql", cql), ("limit", "10")])
+    );
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = fake.alice(Method::GET, &path, None).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        pages += 1;
+        assert_eq!(page.body["totalSize"], 30);
+        assert_eq!(page.body["cqlQuery"], cql);
+        for result in page.body["results"].as_array().expect("results") {
+            let title = result["title"].as_str().expect("title");
+            assert!(title.starts_with("@@@hl@@@Login@@@endhl@@@ @@@hl@@@note@@@endhl@@@ "));
+            assert!(
+                result["excerpt"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("@@@hl@@@login@@@endhl@@@"))
+            );
+            assert_eq!(result["resultGlobalContainer"]["displayUrl"], "/spaces/ENG");
+            ids.push(result["content"]["id"].as_str().expect("id").to_owned());
+        }
+        match page.body["_links"]["next"].as_str() {
+            Some(next) => {
+                assert!(next.starts_with("/rest/api/search?") && next.contains("cursor="));
+                path = format!("/wiki{next}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 30);
+    assert!(
+        fake.log()
+            .await
+            .iter()
+            .skip(1)
+            .all(|e| e["query"].as_str().is_some_and(|q| q.contains("cursor=")))
+    );
+
+    // The runbook also mentions login; escaped quotes stay one literal.
+    let login = fake
+        .alice(
+            Method::GET,
+            &format!(
+                "/ex/confluence/{CLOUD}/wiki/rest/api/search?{}",
+                url_encode(&[("cql", "text ~ \"login\"")])
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(login.body["totalSize"], 31);
+    let escaped = fake
+        .alice(
+            Method::GET,
+            &format!(
+                "/wiki/rest/api/search?{}",
+                url_encode(&[("cql", r#"siteSearch ~ "login \"outage\" AND x""#)])
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(escaped.status, 200);
+    let bad = fake
+        .alice(
+            Method::GET,
+            &format!(
+                "/wiki/rest/api/search?{}",
+                url_encode(&[("cql", "label = x")])
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["statusCode"], 400);
+    assert_eq!(bad.body["message"], "Could not parse cql : label = x");
+}
+
+fn url_encode(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
