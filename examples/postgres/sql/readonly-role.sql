@@ -17,6 +17,10 @@
 -- SELECT on what the model may read and nothing else; hide sensitive columns with column
 -- grants (as for sales.customers.ssn below) or with views that leave them out.
 
+BEGIN;
+-- Concurrent runs in one database wait for each other.
+DO $$ BEGIN PERFORM pg_advisory_xact_lock(7345001); END $$;
+
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mcp_ro') THEN
@@ -73,6 +77,8 @@ REVOKE ALL ON SEQUENCE sales.invoice_seq FROM mcp_ro;
 -- Readable by the role, but kept outside the server's --schemas allow-list in the tests.
 GRANT USAGE ON SCHEMA hr TO mcp_ro;
 GRANT SELECT ON hr.salaries TO mcp_ro;
+
+COMMIT;
 
 -- Optional hardening, per database and for every role (functions are granted to PUBLIC by
 -- default, so they cannot be revoked from one role alone); the server's SQL gate refuses these
