@@ -328,6 +328,9 @@ fn dispatch(store: &mut Store, req: &Req) -> Reply {
     if let Some(reply) = take_fault(store, req, api) {
         return reply;
     }
+    if let Some(reply) = public(store, req) {
+        return reply;
+    }
     if req.account.is_none() {
         if store.config.anonymous
             && let Some(reply) = jira::anonymous(req)
@@ -342,6 +345,14 @@ fn dispatch(store: &mut Store, req: &Req) -> Reply {
         Api::Gateway => gateway(req),
     };
     reply.unwrap_or_else(|| not_found(api, req))
+}
+
+/// Routes that need no credentials: Jira's `serverInfo` and the site's `/_edge/tenant_info`.
+fn public(store: &Store, req: &Req) -> Option<Reply> {
+    if req.method == Method::GET && req.path == "/_edge/tenant_info" {
+        return Some(Reply::ok(json!({"cloudId": CLOUD_ID})));
+    }
+    jira::public(store, req)
 }
 
 /// `GET /oauth/token/accessible-resources` (OAuth bearer tokens only).

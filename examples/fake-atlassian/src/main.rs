@@ -9,11 +9,27 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// Accounts and admin routes, shown after the options.
+const AFTER_HELP: &str = "\
+Accounts (Basic email:api-token, or Bearer OAuth token):
+  alice@example.com : alice-api-token   Bearer alice-oauth-token   5b10ac8d82e05b22cc7d4ef5
+  bob@example.com   : bob-api-token     Bearer bob-oauth-token     5b10a0effa615349cb016cd8
+  mia@example.com   : mia-api-token     Bearer mia-oauth-token     5b10a2844c20165700ede21g
+
+URL styles: /rest/api/3/..., /wiki/... and /ex/{jira|confluence}/1324a887-45db-1bf4-1e99-ef0ff456d421/...
+
+Admin API (no auth): GET|DELETE /__fake/requests, GET|POST|DELETE /__fake/faults,
+  GET|POST /__fake/config, GET /__fake/stats, POST /__fake/reset,
+  POST /__fake/confluence/pages/{id}/bump, GET /__fake/jira/issues/{key},
+  GET /__fake/confluence/pages/{id}
+
+Example: curl -u alice@example.com:alice-api-token 'http://127.0.0.1:8089/rest/api/3/search/jql?jql=project%3DENG&maxResults=2&fields=summary'";
+
 /// A local Atlassian Cloud (Jira REST v3 subset, Confluence REST v2 and v1 CQL search) with
 /// seed data, three users (alice, bob, mia) and an admin API under /__fake/ (request log, fault
 /// injection, configuration, reset).
 #[derive(Debug, Parser)]
-#[command(name = "fake-atlassian", version, about)]
+#[command(name = "fake-atlassian", version, after_help = AFTER_HELP)]
 struct Cli {
     /// The address to listen on (port 0 picks a free port; the chosen address is printed as
     /// `listening on http://ADDR` on stderr).

@@ -240,6 +240,12 @@ async fn authentication_and_both_url_styles() {
         .await;
     assert_eq!(wrong.status, 401);
 
+    let info = fake
+        .call(Method::GET, "/rest/api/3/serverInfo", None, None)
+        .await;
+    assert_eq!(info.status, 200);
+    assert_eq!(info.body["deploymentType"], "Cloud");
+
     let site = fake.alice(Method::GET, "/rest/api/3/myself", None).await;
     assert_eq!(site.status, 200);
     assert_eq!(site.body["accountId"], ALICE_ID);
@@ -307,6 +313,8 @@ async fn authentication_and_both_url_styles() {
     assert_eq!(log[0]["account_id"], Value::Null);
     assert_eq!(log[0]["authorization"], Value::Null);
     assert_eq!(log[0]["status"], 401);
+    assert_eq!(log[2]["path"], "/rest/api/3/serverInfo");
+    assert_eq!(log[2]["status"], 200);
 }
 
 #[tokio::test]
@@ -891,4 +899,69 @@ fn url_encode(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
+}
+
+#[tokio::test]
+async fn latency_is_counted_in_flight_and_reset_restores_everything() {
+    let fake = start().await;
+    fake.admin(Method::POST, "config", Some(json!({"latency_ms": 300})))
+        .await;
+    let config = fake.admin(Method::GET, "config", None).await;
+    assert_eq!(
+        config.body,
+        json!({"anonymous": false, "search_delay": 0, "latency_ms": 300})
+    );
+    let (a, b, c, d) = tokio::join!(
+        fake.alice(Method::GET, "/rest/api/3/myself", None),
+        fake.alice(Method::GET, "/rest/api/3/myself", None),
+        fake.alice(Method::GET, "/rest/api/3/myself", None),
+        fake.alice(Method::GET, "/rest/api/3/myself", None),
+    );
+    assert!([a.status, b.status, c.status, d.status] == [200; 4]);
+    let stats = fake.admin(Method::GET, "stats", None).await;
+    assert_eq!(stats.body["in_flight"], 0);
+    assert!(
+        stats.body["max_in_flight"].as_u64() >= Some(2),
+        "{}",
+        stats.body
+    );
+
+    // Writes change state; reset reseeds it and clears config, log and stats.
+    let created = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/issue",
+            Some(json!({"fields": {"project": {"key": "HR"}, "issuetype": {"name": "Task"}, "summary": "Temp"}})),
+        )
+        .await;
+    assert_eq!(created.body["key"], "HR-4");
+    let raw = fake.admin(Method::GET, "jira/issues/HR-4", None).await;
+    assert_eq!(raw.body["fields"]["summary"], "Temp");
+    fake.admin(Method::POST, "reset", None).await;
+    assert_eq!(
+        fake.admin(Method::GET, "jira/issues/HR-4", None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        fake.admin(Method::GET, "stats", None).await.body["max_in_flight"],
+        0
+    );
+    assert_eq!(
+        fake.admin(Method::GET, "config", None).await.body["latency_ms"],
+        0
+    );
+    assert!(fake.log().await.is_empty());
+    let key_missing = fake
+        .alice(
+            Method::POST,
+            "/rest/api/3/search/jql",
+            Some(json!({"jql": "key = ENG-999"})),
+        )
+        .await;
+    assert_eq!(
+        error_messages(&key_missing.body),
+        vec!["An issue with key 'ENG-999' does not exist for field 'key'."]
+    );
 }

@@ -46,6 +46,33 @@ pub(crate) fn issue_not_found() -> Reply {
     )
 }
 
+/// Routes served without authentication: `GET /rest/api/3/serverInfo` (readiness probes).
+pub(crate) fn public(store: &Store, req: &Req) -> Option<Reply> {
+    if req.method != Method::GET
+        || !matches!(
+            req.path.as_str(),
+            "/rest/api/3/serverInfo" | "/rest/api/2/serverInfo"
+        )
+    {
+        return None;
+    }
+    let now = crate::time::jira(store.clock.now());
+    Some(Reply::ok(json!({
+        "baseUrl": req.site,
+        "displayUrl": req.site,
+        "version": "1001.0.0-SNAPSHOT",
+        "versionNumbers": [1001, 0, 0],
+        "deploymentType": "Cloud",
+        "buildNumber": 100_282,
+        "buildDate": "2026-11-20T00:00:00.000+0000",
+        "serverTime": now,
+        "scmInfo": "fake-atlassian",
+        "serverTitle": "Jira",
+        "defaultLocale": {"locale": "en_US"},
+        "serverTimeZone": "Etc/UTC",
+    })))
+}
+
 /// What an anonymous caller gets in anonymous mode (`None` = the usual 401).
 pub(crate) fn anonymous(req: &Req) -> Option<Reply> {
     let segments = req.segments();

@@ -95,6 +95,12 @@ fn params(req: &Req) -> Result<Params, Reply> {
 fn compile(jira: &Jira, text: &str) -> Result<Query, Reply> {
     let query = jql::parse(text).map_err(|e: JqlError| bad_request(&e.to_string()))?;
     for (field, value) in query.literals() {
+        if matches!(field, Field::Key | Field::Parent) && jira.issue_index(value).is_none() {
+            return Err(bad_request(&format!(
+                "An issue with key '{value}' does not exist for field '{}'.",
+                field.name()
+            )));
+        }
         let known = match field {
             Field::Project => {
                 jira.project(value).is_some()
