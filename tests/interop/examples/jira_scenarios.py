@@ -1,0 +1,830 @@
+#!/usr/bin/env python3
+"""Acceptance scenarios of the Jira example (examples.md §4.1 1-15, plus the §4.4 cross-cutting
+checks) through the official MCP Python SDK client (PyPI `mcp`), over Streamable HTTP, against
+`jira` servers talking to the local fake Atlassian (`fake-atlassian`).
+
+    jira_scenarios.py --fake http://127.0.0.1:8089 --url http://127.0.0.1:3001/mcp
+        [--url-projects URL] [--url-readonly URL] [--url-down URL]
+        [--url-users URL --alice-key KEY --bob-key KEY] [--max-in-flight N] [--timeout S]
+
+The servers (started by tests/tests/e2e/example_jira.rs, or by hand):
+
+- `--url`: the main server, service account alice (Basic email + API token), no allow-list,
+  `--max-in-flight N` (default 4);
+- `--url-projects`: `--projects ENG` (scenario 13);
+- `--url-readonly`: `--read-only` (scenario 14: only the five read tools);
+- `--url-down`: pointed at a port where nothing listens (upstream down, readiness);
+- `--url-users`: `--api-keys` (two MCP keys, subjects alice and bob) and `--user-credentials`
+  mapping them to the fake's alice / bob API tokens (scenario 9: comment attribution).
+
+Every MCP call goes through `mcp.Client`; the fake's admin API (`/__fake/...`, no auth) and one
+direct REST call (to show the search delay is real) use urllib. The fake is reset first
+(`POST /__fake/reset`). Checks print `PASS name` / `FAIL name -- detail`; the last line is
+`N passed, M failed`; exit 1 on any failure, 2 on bad usage. A group whose server URL is not
+given prints `SKIP` and counts as nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import sys
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
+
+warnings.simplefilter("ignore", MCPDeprecationWarning)
+
+ALICE_ID = "5b10ac8d82e05b22cc7d4ef5"
+BOB_ID = "5b10a0effa615349cb016cd8"
+ALICE_BASIC = "Basic " + base64.b64encode(b"alice@example.com:alice-api-token").decode()
+SECRETS = [
+    "alice-api-token",
+    "bob-api-token",
+    "mia-api-token",
+    "alice-oauth-token",
+    base64.b64encode(b"alice@example.com:alice-api-token").decode(),
+    base64.b64encode(b"bob@example.com:bob-api-token").decode(),
+]
+READ_TOOLS = {
+    "jira_search_issues",
+    "jira_get_issue",
+    "jira_get_transitions",
+    "jira_get_create_fields",
+    "jira_find_user",
+}
+WRITE_TOOLS = {"jira_create_issue", "jira_update_issue", "jira_transition_issue", "jira_add_comment"}
+DESTRUCTIVE = {"jira_update_issue", "jira_transition_issue"}
+SEARCH = "/rest/api/3/search/jql"
+
+
+class Checks:
+    """Counts and prints checks, one line each."""
+
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, name: str, cond: bool, detail: Any = "") -> bool:
+        if cond:
+            self.passed += 1
+            print(f"PASS {name}", flush=True)
+        else:
+            self.failed += 1
+            text = detail if isinstance(detail, str) else short(detail)
+            print(f"FAIL {name} -- {text}", flush=True)
+        return cond
+
+    def fail(self, name: str, detail: Any) -> None:
+        self.ok(name, False, detail)
+
+
+def short(value: Any, limit: int = 900) -> str:
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(by_alias=True, mode="json", exclude_none=True)
+    try:
+        text = json.dumps(value, default=str)
+    except TypeError:
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, MCPError):
+        return f"JSON-RPC error {exc.error.code}: {exc.error.message}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def text_of(result: types.CallToolResult) -> str:
+    return "\n".join(b.text for b in result.content if getattr(b, "type", None) == "text")
+
+
+class Fake:
+    """The fake Atlassian's admin API (and one direct REST call)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+
+    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+        return json.loads(raw) if raw.strip() else None
+
+    def reset(self) -> None:
+        self.call("POST", "/__fake/reset")
+
+    def clear_log(self) -> None:
+        self.call("DELETE", "/__fake/requests")
+
+    def requests(self) -> list[dict[str, Any]]:
+        return self.call("GET", "/__fake/requests") or []
+
+    def fault(self, **fault: Any) -> None:
+        self.call("POST", "/__fake/faults", fault)
+
+    def clear_faults(self) -> None:
+        self.call("DELETE", "/__fake/faults")
+
+    def config(self, **config: Any) -> None:
+        self.call("POST", "/__fake/config", config)
+
+    def stats(self) -> dict[str, Any]:
+        return self.call("GET", "/__fake/stats")
+
+    def issue(self, key: str) -> dict[str, Any] | None:
+        try:
+            return self.call("GET", f"/__fake/jira/issues/{key}")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise
+
+
+def path_is(entry: dict[str, Any], method: str, suffix: str) -> bool:
+    return entry.get("method") == method and (entry.get("path") or "").endswith(suffix)
+
+
+def calls(log: list[dict[str, Any]], method: str, suffix: str) -> list[dict[str, Any]]:
+    return [e for e in log if path_is(e, method, suffix)]
+
+
+def adf_types(node: Any) -> list[str]:
+    """Every node type and mark type in an ADF tree, depth first."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("type"), str):
+            found.append(node["type"])
+        for mark in node.get("marks") or []:
+            found.append("mark:" + mark.get("type", ""))
+        for child in node.get("content") or []:
+            found.extend(adf_types(child))
+    return found
+
+
+def stored_fields(issue: dict[str, Any] | None) -> dict[str, Any]:
+    if not issue:
+        return {}
+    return issue.get("fields") or issue
+
+
+@contextlib.asynccontextmanager
+async def authorized_http(url: str, headers: dict[str, str]) -> Any:
+    """Streamable HTTP over an SDK-built httpx client sending `headers` on every request."""
+    async with create_mcp_http_client(headers=headers) as http_client:
+        async with streamable_http_client(url, http_client=http_client) as streams:
+            yield streams
+
+
+class Run:
+    def __init__(self, ns: argparse.Namespace) -> None:
+        self.ns = ns
+        self.c = Checks()
+        self.fake = Fake(ns.fake)
+        # Every tool output seen, for the secrets check.
+        self.outputs: list[str] = []
+
+    def client(self, url: str, key: str | None = None) -> Client:
+        target: Any = url if key is None else authorized_http(url, {"Authorization": f"Bearer {key}"})
+        return Client(target, mode="legacy", read_timeout_seconds=self.ns.timeout)
+
+    async def call(self, client: Client, name: str, args: dict[str, Any]) -> types.CallToolResult:
+        result = await client.call_tool(name, args)
+        self.outputs.append(text_of(result))
+        self.outputs.append(json.dumps(result.structured_content or {}))
+        return result
+
+    async def tool(self, name: str, args: dict[str, Any]) -> types.CallToolResult:
+        return await self.call(self.client_, name, args)
+
+    async def step(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
+        """One scenario; an exception is one failed check, not the end of the run."""
+        try:
+            with anyio.fail_after(self.ns.timeout * 4):
+                await body()
+        except Exception as exc:  # boundary: report and go on
+            self.c.fail(f"{name}: completes", describe_error(exc))
+            if not isinstance(exc, (MCPError, TimeoutError)):
+                traceback.print_exc(file=sys.stderr)
+        finally:
+            with contextlib.suppress(Exception):
+                self.fake.clear_faults()
+                self.fake.config(anonymous=False, search_delay=0, latency_ms=0)
+
+    def skip(self, what: str) -> None:
+        print(f"SKIP {what}", flush=True)
+
+    # ---- the run ------------------------------------------------------------------------
+
+    async def main(self) -> int:
+        self.fake.reset()
+        async with self.client(self.ns.url) as client:
+            self.client_ = client
+            await self.step("tools/list", self.tools_list)
+            # s1 first: it counts exactly the 45 seeded ENG issues.
+            await self.step("s1 search paginates", self.s1_paginates)
+            await self.step("s2 unbounded/invalid JQL", self.s2_bad_jql)
+            await self.step("s3 anonymous auth", self.s3_anonymous)
+            await self.step("s4 invalid project", self.s4_invalid_project)
+            await self.step("s5 Markdown to ADF", self.s5_markdown)
+            await self.step("s6 required custom field", self.s6_required_field)
+            await self.step("s7 transition by name", self.s7_transition)
+            await self.step("s8 update confirmation", self.s8_update)
+            await self.step("s10 429 on read retried", self.s10_read_429)
+            await self.step("s11 429 on create not retried", self.s11_create_429)
+            await self.step("s12 read-after-write", self.s12_read_after_write)
+            await self.step("s15 large issue bounded", self.s15_large_issue)
+            await self.step("extra: find user, transitions list, comment", self.extra_tools)
+            await self.step("x upstream 503 unavailable", self.x_upstream_503)
+            await self.step("x concurrency cap", self.x_concurrency)
+        await self.step("s9 comment attribution", self.s9_attribution)
+        await self.step("s13 project allow-list", self.s13_allow_list)
+        await self.step("s14 read-only mode", self.s14_read_only)
+        await self.step("x upstream down", self.x_upstream_down)
+        self.secrets_check()
+        print(f"{self.c.passed} passed, {self.c.failed} failed", flush=True)
+        return 1 if self.c.failed else 0
+
+    # ---- tools/list: strict schemas + annotations (§4.4) ------------------------------------
+
+    async def tools_list(self) -> None:
+        tools = {t.name: t for t in (await self.client_.list_tools()).tools}
+        c = self.c
+        c.ok("tools/list: the nine tools", set(tools) == READ_TOOLS | WRITE_TOOLS, sorted(tools))
+        for name, tool in sorted(tools.items()):
+            schema = tool.input_schema or {}
+            ann = tool.annotations
+            c.ok(f"tools/list {name}: additionalProperties false", schema.get("additionalProperties") is False, schema)
+            c.ok(f"tools/list {name}: outputSchema", isinstance(tool.output_schema, dict), tool.output_schema)
+            c.ok(f"tools/list {name}: description", bool(tool.description) and len(tool.description) > 40, tool)
+            if ann is None:
+                c.fail(f"tools/list {name}: annotations", "none")
+                continue
+            if name in READ_TOOLS:
+                c.ok(
+                    f"tools/list {name}: read-only, idempotent, open world",
+                    ann.read_only_hint is True and ann.idempotent_hint is True and ann.open_world_hint is True,
+                    ann,
+                )
+            else:
+                destructive = name in DESTRUCTIVE
+                c.ok(
+                    f"tools/list {name}: write, destructiveHint={destructive}, open world",
+                    not ann.read_only_hint and ann.destructive_hint is destructive and ann.open_world_hint is True,
+                    ann,
+                )
+
+        def schema_of(name: str) -> dict[str, Any]:
+            tool = tools.get(name)
+            return (tool.input_schema if tool else None) or {}
+
+        def prop(name: str, arg: str) -> dict[str, Any]:
+            return (schema_of(name).get("properties") or {}).get(arg) or {}
+
+        c.ok("tools/list jira_search_issues: jql required", schema_of("jira_search_issues").get("required") == ["jql"], schema_of("jira_search_issues"))
+        mr = prop("jira_search_issues", "max_results")
+        c.ok("tools/list jira_search_issues: max_results 1..100", mr.get("minimum") == 1 and mr.get("maximum") == 100, mr)
+        cl = prop("jira_get_issue", "comment_limit")
+        c.ok("tools/list jira_get_issue: comment_limit 0..50", cl.get("minimum") == 0 and cl.get("maximum") == 50, cl)
+        fmt = prop("jira_get_issue", "format")
+        c.ok("tools/list jira_get_issue: format markdown|adf", "markdown" in json.dumps(fmt) and "adf" in json.dumps(fmt), fmt)
+        key = prop("jira_get_issue", "issue_key")
+        c.ok("tools/list jira_get_issue: issue_key has a pattern", bool(key.get("pattern")), key)
+        c.ok(
+            "tools/list jira_create_issue: project_key, issue_type, summary required",
+            set(schema_of("jira_create_issue").get("required") or []) == {"project_key", "issue_type", "summary"},
+            schema_of("jira_create_issue").get("required"),
+        )
+        c.ok(
+            "tools/list jira_transition_issue: issue_key, transition required",
+            set(schema_of("jira_transition_issue").get("required") or []) == {"issue_key", "transition"},
+            schema_of("jira_transition_issue").get("required"),
+        )
+        # A schema violation is an isError result naming the argument, not a protocol error.
+        r = await self.tool("jira_search_issues", {"jql": "project = ENG", "max_results": 500})
+        c.ok("tools/call invalid max_results: isError naming the argument", r.is_error is True and "max_results" in text_of(r), text_of(r))
+        r = await self.tool("jira_get_issue", {"issue_key": "../../admin"})
+        c.ok("tools/call invalid issue_key: isError", r.is_error is True and "issue_key" in text_of(r), text_of(r))
+
+    # ---- §4.1 ---------------------------------------------------------------------------
+
+    async def s1_paginates(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        keys: list[str] = []
+        token = None
+        sizes: list[int] = []
+        last: dict[str, Any] = {}
+        for page in range(1, 4):
+            args: dict[str, Any] = {"jql": "project = ENG ORDER BY key ASC", "max_results": 20}
+            if token:
+                args["page_token"] = token
+            r = await self.tool("jira_search_issues", args)
+            if not c.ok(f"s1 page {page}: not an error", not r.is_error, text_of(r)):
+                return
+            sc = r.structured_content or {}
+            issues = sc.get("issues") or []
+            sizes.append(len(issues))
+            keys.extend(i.get("key") for i in issues)
+            token = sc.get("next_page_token")
+            last = sc
+            if page < 3:
+                c.ok(f"s1 page {page}: next_page_token, is_last false", bool(token) and sc.get("is_last") is False, sc)
+                c.ok(f"s1 page {page}: the text tells how to continue", "page_token" in text_of(r), text_of(r)[-300:])
+        c.ok("s1 pages of 20, 20, 5", sizes == [20, 20, 5], sizes)
+        c.ok("s1 last page: is_last true, no token", last.get("is_last") is True and not last.get("next_page_token"), last)
+        c.ok("s1 union = 45 distinct ENG keys", len(keys) == 45 and set(keys) == {f"ENG-{n}" for n in range(1, 46)}, keys)
+        log = self.fake.requests()
+        c.ok("s1 three POST /rest/api/3/search/jql", len(calls(log, "POST", SEARCH)) == 3, [(e["method"], e["path"]) for e in log])
+        c.ok(
+            "s1 never the removed /rest/api/{2,3}/search",
+            not any((e.get("path") or "").rstrip("/").endswith(("/rest/api/3/search", "/rest/api/2/search")) for e in log),
+            [e["path"] for e in log],
+        )
+        bodies = [e.get("body") or {} for e in calls(log, "POST", SEARCH)]
+        c.ok(
+            "s1 pages 2 and 3 sent nextPageToken",
+            "nextPageToken" not in bodies[0] and all(b.get("nextPageToken") for b in bodies[1:]) if len(bodies) == 3 else False,
+            bodies,
+        )
+        c.ok("s1 maxResults 20 sent", all(b.get("maxResults") == 20 for b in bodies), bodies)
+
+    async def s2_bad_jql(self) -> None:
+        c = self.c
+        try:
+            r = await self.tool("jira_search_issues", {"jql": "ORDER BY created"})
+        except MCPError as exc:
+            c.fail("s2 unbounded JQL: a tool result, not a JSON-RPC error", describe_error(exc))
+            return
+        c.ok("s2 unbounded JQL: isError", r.is_error is True, text_of(r))
+        c.ok("s2 unbounded JQL: Jira's words", "Unbounded JQL queries are not allowed here" in text_of(r), text_of(r))
+        r = await self.tool("jira_search_issues", {"jql": "sprintt = 1"})
+        c.ok("s2 bad field: isError naming the field", r.is_error is True and "sprintt" in text_of(r), text_of(r))
+        c.ok("s2 bad field: Jira's message", "does not exist" in text_of(r), text_of(r))
+
+    async def s3_anonymous(self) -> None:
+        c = self.c
+        self.fake.config(anonymous=True)
+        self.fake.clear_log()
+        r = await self.tool("jira_search_issues", {"jql": "project = ENG"})
+        text = text_of(r)
+        c.ok("s3 anonymous: isError, not an empty list", r.is_error is True, (text, r.structured_content))
+        c.ok("s3 anonymous: 'Jira authentication failed'", "Jira authentication failed" in text, text)
+        log = self.fake.requests()
+        c.ok(
+            "s3 the empty search was cross-checked with /myself",
+            bool(calls(log, "POST", SEARCH)) and bool(calls(log, "GET", "/rest/api/3/myself")),
+            [(e["method"], e["path"], e.get("status")) for e in log],
+        )
+        self.fake.config(anonymous=False)
+        r = await self.tool("jira_search_issues", {"jql": 'project = ENG AND summary ~ "no such words"'})
+        sc = r.structured_content or {}
+        c.ok(
+            "s3 authenticated empty search is a plain empty result",
+            not r.is_error and sc.get("issues") == [] and sc.get("is_last") is True,
+            (text_of(r), sc),
+        )
+
+    async def s4_invalid_project(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        r = await self.tool("jira_create_issue", {"project_key": "NOPE", "issue_type": "Bug", "summary": "Nowhere"})
+        c.ok("s4 invalid project: isError", r.is_error is True, text_of(r))
+        c.ok("s4 invalid project: 'project: valid project is required'", "project: valid project is required" in text_of(r), text_of(r))
+        posts = calls(self.fake.requests(), "POST", "/rest/api/3/issue")
+        c.ok("s4 one POST, answered 400, nothing created", len(posts) == 1 and posts[0].get("status") == 400, posts)
+        c.ok("s4 no NOPE-1 issue", self.fake.issue("NOPE-1") is None, "NOPE-1 exists")
+
+    async def s5_markdown(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        markdown = "## Repro\n- step **one**"
+        r = await self.tool(
+            "jira_create_issue",
+            {"project_key": "ENG", "issue_type": "Bug", "summary": "Markdown description", "description": markdown, "labels": ["mcp"]},
+        )
+        if not c.ok("s5 create: not an error", not r.is_error, text_of(r)):
+            return
+        key = (r.structured_content or {}).get("key", "")
+        c.ok("s5 create: returns the new key", key.startswith("ENG-") and key in text_of(r), (key, text_of(r)))
+        posts = calls(self.fake.requests(), "POST", "/rest/api/3/issue")
+        sent = ((posts[-1].get("body") or {}).get("fields") or {}).get("description") if posts else None
+        found = adf_types(sent)
+        c.ok("s5 upstream got an ADF doc", isinstance(sent, dict) and sent.get("type") == "doc" and sent.get("version") == 1, sent)
+        c.ok(
+            "s5 ADF has heading, bulletList, listItem, strong mark",
+            all(t in found for t in ("heading", "bulletList", "listItem", "paragraph", "mark:strong")),
+            found,
+        )
+        heading = (sent or {}).get("content", [{}])[0]
+        c.ok("s5 heading level 2 'Repro'", heading.get("attrs", {}).get("level") == 2 and "Repro" in json.dumps(heading), heading)
+        stored = stored_fields(self.fake.issue(key)).get("description")
+        c.ok("s5 the fake stored the same ADF", stored == sent, stored)
+        r = await self.tool("jira_get_issue", {"issue_key": key})
+        description = (r.structured_content or {}).get("description")
+        c.ok("s5 read back: equivalent Markdown", description == "## Repro\n\n- step **one**", description)
+        c.ok("s5 read back: in the text too", "## Repro" in text_of(r) and "- step **one**" in text_of(r), text_of(r))
+        r = await self.tool("jira_get_issue", {"issue_key": key, "format": "adf"})
+        c.ok("s5 format=adf returns the lossless ADF", (r.structured_content or {}).get("description_adf") == sent, r.structured_content)
+
+    async def s6_required_field(self) -> None:
+        c = self.c
+        base = {"project_key": "REQ", "issue_type": "Task", "summary": "Needs a sprint"}
+        r = await self.tool("jira_create_issue", base)
+        c.ok("s6 create without the field: isError naming customfield_10020", r.is_error is True and "customfield_10020" in text_of(r), text_of(r))
+        c.ok("s6 Jira's message", "Sprint is required" in text_of(r), text_of(r))
+        r = await self.tool("jira_get_create_fields", {"project_key": "REQ", "issue_type": "Task"})
+        if not c.ok("s6 create fields: not an error", not r.is_error, text_of(r)):
+            return
+        required = {f.get("field_id"): f for f in (r.structured_content or {}).get("required") or []}
+        sprint = required.get("customfield_10020") or {}
+        c.ok("s6 customfield_10020 listed as required", bool(sprint), required)
+        names = [v.get("name") for v in sprint.get("allowed_values") or []]
+        c.ok("s6 allowed values Sprint 1, Sprint 2", names == ["Sprint 1", "Sprint 2"], sprint)
+        c.ok("s6 text lists the field and its values", "customfield_10020" in text_of(r) and "Sprint 1" in text_of(r), text_of(r))
+        r = await self.tool("jira_get_create_fields", {"project_key": "REQ", "issue_type": "10001"})
+        c.ok("s6 issue type by id works too", not r.is_error and (r.structured_content or {}).get("issue_type") == "Task", text_of(r))
+        r = await self.tool("jira_get_create_fields", {"project_key": "REQ", "issue_type": "Epic saga"})
+        c.ok("s6 unknown issue type lists the available ones", r.is_error is True and "Task" in text_of(r), text_of(r))
+        example = sprint.get("example") or {"id": "1"}
+        r = await self.tool("jira_create_issue", {**base, "fields": {"customfield_10020": example}})
+        c.ok("s6 retry with fields succeeds", not r.is_error and (r.structured_content or {}).get("key", "").startswith("REQ-"), text_of(r))
+
+    async def s7_transition(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        r = await self.tool("jira_transition_issue", {"issue_key": "ENG-3", "transition": "Shipped"})
+        text = text_of(r)
+        c.ok("s7 unknown name: isError", r.is_error is True, text)
+        c.ok(
+            "s7 unknown name: lists the available transitions",
+            all(n in text for n in ('"To Do"', '"Start progress"', '"Done"')),
+            text,
+        )
+        c.ok("s7 unknown name: no upstream POST", not calls(self.fake.requests(), "POST", "/transitions"), self.fake.requests())
+        r = await self.tool("jira_transition_issue", {"issue_key": "ENG-3", "transition": "Done"})
+        c.ok("s7 Done without resolution: isError naming resolution", r.is_error is True and "resolution" in text_of(r), text_of(r))
+        c.ok("s7 still no upstream POST", not calls(self.fake.requests(), "POST", "/transitions"), self.fake.requests())
+        self.fake.clear_log()
+        r = await self.tool(
+            "jira_transition_issue",
+            {"issue_key": "ENG-3", "transition": "done", "fields": {"resolution": {"name": "Done"}}, "comment": "Closed by **MCP**."},
+        )
+        if not c.ok("s7 transition by name: not an error", not r.is_error, text_of(r)):
+            return
+        sc = r.structured_content or {}
+        c.ok("s7 resolved to id 31, now Done", sc.get("transition_id") == "31" and sc.get("to_status") == "Done", sc)
+        posts = calls(self.fake.requests(), "POST", "/rest/api/3/issue/ENG-3/transitions")
+        body = (posts[0].get("body") or {}) if posts else {}
+        c.ok("s7 one POST with transition id 31", len(posts) == 1 and body.get("transition", {}).get("id") == "31", posts)
+        c.ok("s7 resolution sent", (body.get("fields") or {}).get("resolution") == {"name": "Done"}, body)
+        c.ok("s7 comment sent as ADF", "mark:strong" in adf_types(((body.get("update") or {}).get("comment") or [{}])[0].get("add", {}).get("body")), body)
+        status = stored_fields(self.fake.issue("ENG-3")).get("status") or {}
+        c.ok("s7 the fake shows ENG-3 Done", status.get("name") == "Done", status)
+        r = await self.tool("jira_transition_issue", {"issue_key": "ENG-4", "transition": "START PROGRESS"})
+        c.ok(
+            "s7 case-insensitive name → id 21",
+            not r.is_error and (r.structured_content or {}).get("transition_id") == "21",
+            text_of(r),
+        )
+
+    async def s8_update(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        r = await self.tool(
+            "jira_update_issue",
+            {"issue_key": "ENG-5", "summary": "Renamed by MCP", "labels_add": ["triaged"], "labels_remove": ["seed"]},
+        )
+        text = text_of(r)
+        if not c.ok("s8 update: not an error", not r.is_error, text):
+            return
+        c.ok("s8 small confirmation (not the whole issue)", len(text) < 300 and "ENG-5" in text, text)
+        sc = r.structured_content or {}
+        c.ok("s8 structured: changed summary and labels", set(sc.get("changed") or []) == {"summary", "labels"}, sc)
+        puts = calls(self.fake.requests(), "PUT", "/rest/api/3/issue/ENG-5")
+        body = (puts[0].get("body") or {}) if puts else {}
+        c.ok("s8 one PUT answered 204", len(puts) == 1 and puts[0].get("status") == 204, puts)
+        c.ok(
+            "s8 labels as update.labels ops",
+            (body.get("update") or {}).get("labels") == [{"add": "triaged"}, {"remove": "seed"}],
+            body,
+        )
+        c.ok("s8 summary in fields", (body.get("fields") or {}).get("summary") == "Renamed by MCP", body)
+        stored = stored_fields(self.fake.issue("ENG-5"))
+        c.ok("s8 the fake applied it", stored.get("labels") == ["triaged"] and stored.get("summary") == "Renamed by MCP", stored)
+        r = await self.tool("jira_update_issue", {"issue_key": "ENG-5"})
+        c.ok("s8 nothing to update: isError", r.is_error is True and "nothing to update" in text_of(r), text_of(r))
+        r = await self.tool("jira_update_issue", {"issue_key": "ENG-999", "summary": "x"})
+        c.ok("s8 missing issue: isError with Jira's words", r.is_error is True and "does not exist" in text_of(r), text_of(r))
+
+    async def s9_attribution(self) -> None:
+        c = self.c
+        ns = self.ns
+        if not (ns.url_users and ns.alice_key and ns.bob_key):
+            self.skip("s9 comment attribution (no --url-users/--alice-key/--bob-key)")
+            return
+        self.fake.clear_log()
+        for user, key, account in (("alice", ns.alice_key, ALICE_ID), ("bob", ns.bob_key, BOB_ID)):
+            async with self.client(ns.url_users, key) as client:
+                r = await self.call(client, "jira_add_comment", {"issue_key": "ENG-6", "body": f"Comment by **{user}**."})
+                if not c.ok(f"s9 {user} comments: not an error", not r.is_error, text_of(r)):
+                    continue
+                sc = r.structured_content or {}
+                c.ok(f"s9 {user}'s comment author is {user}", sc.get("author_account_id") == account, sc)
+        log = self.fake.requests()
+        posts = calls(log, "POST", "/rest/api/3/issue/ENG-6/comment")
+        c.ok(
+            "s9 the fake recorded each caller's accountId",
+            sorted(e.get("account_id") for e in posts) == sorted([ALICE_ID, BOB_ID]),
+            [(e.get("path"), e.get("account_id")) for e in posts],
+        )
+        auths = [e.get("authorization") or "" for e in log]
+        c.ok(
+            "s9 the MCP keys never appear upstream",
+            bool(log) and not any(ns.alice_key in json.dumps(e) or ns.bob_key in json.dumps(e) for e in log),
+            auths,
+        )
+        c.ok("s9 upstream auth was each user's own Basic credential", all(a.startswith("Basic ") for a in auths), auths)
+        c.ok(
+            "s9 requests went through the gateway style /ex/jira/{cloudId}/",
+            all("/ex/jira/" in (e.get("path") or "") for e in log),
+            [e.get("path") for e in log],
+        )
+        async with self.client(ns.url_users, ns.alice_key) as client:
+            r = await self.call(client, "jira_get_issue", {"issue_key": "ENG-6", "comment_limit": 2})
+        authors = [cm.get("author_account_id") for cm in (r.structured_content or {}).get("comments") or []]
+        c.ok("s9 the two comments read back with their authors", authors == [ALICE_ID, BOB_ID], authors)
+
+    async def s10_read_429(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        self.fake.fault(
+            method="POST", path=SEARCH, status=429, retry_after="2",
+            headers={"RateLimit-Reason": "jira-quota-based"}, times=1,
+        )
+        r = await self.tool("jira_search_issues", {"jql": "project = HR"})
+        c.ok("s10 429 once: success after the retry", not r.is_error and len((r.structured_content or {}).get("issues") or []) == 3, text_of(r))
+        searches = calls(self.fake.requests(), "POST", SEARCH)
+        c.ok("s10 exactly 2 upstream calls (429, then 200)", [e.get("status") for e in searches] == [429, 200], searches)
+        self.fake.clear_log()
+        self.fake.fault(
+            method="POST", path=SEARCH, status=429, retry_after="2",
+            headers={"RateLimit-Reason": "jira-quota-based"}, times=None,
+        )
+        r = await self.tool("jira_search_issues", {"jql": "project = HR"})
+        text = text_of(r)
+        c.ok("s10 persistent 429: isError", r.is_error is True, text)
+        c.ok(
+            "s10 persistent 429: 'rate-limited (reason jira-quota-based); retry after 2 s'",
+            "rate-limited" in text and "jira-quota-based" in text and "retry after 2 s" in text,
+            text,
+        )
+        searches = calls(self.fake.requests(), "POST", SEARCH)
+        c.ok("s10 bounded attempts (2..3)", 2 <= len(searches) <= 3, searches)
+
+    async def s11_create_429(self) -> None:
+        c = self.c
+        self.fake.clear_log()
+        self.fake.fault(method="POST", path="/rest/api/3/issue", status=429, retry_after="1", times=None)
+        r = await self.tool("jira_create_issue", {"project_key": "HR", "issue_type": "Task", "summary": "Must not be retried"})
+        c.ok("s11 429 on create: isError", r.is_error is True and "rate-limited" in text_of(r), text_of(r))
+        posts = calls(self.fake.requests(), "POST", "/rest/api/3/issue")
+        c.ok("s11 exactly one POST", len(posts) == 1, posts)
+        c.ok("s11 zero issues created (no HR-4)", self.fake.issue("HR-4") is None, "HR-4 exists")
+
+    async def s12_read_after_write(self) -> None:
+        c = self.c
+        self.fake.config(search_delay=5)
+        r = await self.tool(
+            "jira_create_issue",
+            {"project_key": "HR", "issue_type": "Task", "summary": "Read after write check"},
+        )
+        if not c.ok("s12 create: not an error", not r.is_error, text_of(r)):
+            return
+        sc = r.structured_content or {}
+        key, issue_id = sc.get("key"), sc.get("id")
+        jql = 'project = HR AND summary ~ "Read after write"'
+        direct = self.fake.call(
+            "POST", SEARCH, {"jql": jql, "fields": ["summary"]},
+            headers={"Authorization": ALICE_BASIC},
+        )
+        c.ok(
+            "s12 the fake really delays it (a search without reconcile misses it)",
+            not any(i.get("key") == key for i in (direct or {}).get("issues") or []),
+            direct,
+        )
+        self.fake.clear_log()
+        r = await self.tool("jira_search_issues", {"jql": jql})
+        found = [i.get("key") for i in (r.structured_content or {}).get("issues") or []]
+        c.ok("s12 the new issue is in our search", key in found, (key, found, text_of(r)))
+        bodies = [e.get("body") or {} for e in calls(self.fake.requests(), "POST", SEARCH)]
+        c.ok(
+            "s12 the search passed reconcileIssues with the new id",
+            bool(bodies) and int(issue_id) in (bodies[0].get("reconcileIssues") or []),
+            bodies,
+        )
+
+    async def s13_allow_list(self) -> None:
+        c = self.c
+        if not self.ns.url_projects:
+            self.skip("s13 project allow-list (no --url-projects)")
+            return
+        async with self.client(self.ns.url_projects) as client:
+            self.fake.clear_log()
+            r = await self.call(client, "jira_search_issues", {"jql": "project = HR"})
+            sc = r.structured_content or {}
+            c.ok("s13 search outside the allow-list: empty", not r.is_error and sc.get("issues") == [], (text_of(r), sc))
+            searches = calls(self.fake.requests(), "POST", SEARCH)
+            sent = (searches[0].get("body") or {}).get("jql") if searches else None
+            c.ok("s13 upstream JQL is '(project = HR) AND (project = ENG)'", sent == "(project = HR) AND (project = ENG)", sent)
+            r = await self.call(client, "jira_search_issues", {"jql": "project = HR OR project = ENG ORDER BY key ASC", "max_results": 50})
+            keys = [i.get("key") for i in (r.structured_content or {}).get("issues") or []]
+            c.ok("s13 an OR cannot widen it: only ENG issues", bool(keys) and all(k.startswith("ENG-") for k in keys), keys)
+            self.fake.clear_log()
+            r = await self.call(client, "jira_create_issue", {"project_key": "HR", "issue_type": "Task", "summary": "Not allowed"})
+            c.ok("s13 create in HR refused", r.is_error is True and "HR" in text_of(r), text_of(r))
+            r = await self.call(client, "jira_get_issue", {"issue_key": "HR-1"})
+            c.ok("s13 get HR-1 refused", r.is_error is True, text_of(r))
+            r = await self.call(client, "jira_add_comment", {"issue_key": "hr-2", "body": "no"})
+            c.ok("s13 comment on hr-2 refused", r.is_error is True, text_of(r))
+            c.ok("s13 refused before any upstream call", self.fake.requests() == [], self.fake.requests())
+            r = await self.call(client, "jira_get_issue", {"issue_key": "10046"})
+            c.ok(
+                "s13 a numeric id of an HR issue is refused after lookup",
+                r.is_error is True and "HR" in text_of(r),
+                text_of(r),
+            )
+            r = await self.call(client, "jira_get_issue", {"issue_key": "ENG-2", "comment_limit": 0})
+            c.ok("s13 ENG still readable", not r.is_error, text_of(r))
+
+    async def s14_read_only(self) -> None:
+        c = self.c
+        if not self.ns.url_readonly:
+            self.skip("s14 read-only mode (no --url-readonly)")
+            return
+        async with self.client(self.ns.url_readonly) as client:
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+            c.ok("s14 read-only: only the five read tools", set(tools) == READ_TOOLS, sorted(tools))
+            c.ok(
+                "s14 read-only: every tool readOnlyHint",
+                all(t.annotations and t.annotations.read_only_hint is True for t in tools.values()),
+                [t.annotations for t in tools.values()],
+            )
+            self.fake.clear_log()
+            try:
+                r = await client.call_tool("jira_create_issue", {"project_key": "ENG", "issue_type": "Bug", "summary": "x"})
+                c.ok("s14 read-only: create is refused", r.is_error is True, r)
+            except MCPError as exc:
+                c.ok("s14 read-only: create is refused", True, describe_error(exc))
+            c.ok("s14 read-only: nothing sent upstream", not calls(self.fake.requests(), "POST", "/rest/api/3/issue"), self.fake.requests())
+
+    async def s15_large_issue(self) -> None:
+        c = self.c
+        r = await self.tool("jira_get_issue", {"issue_key": "ENG-1"})
+        if not c.ok("s15 ENG-1: not an error", not r.is_error, text_of(r)[:300]):
+            return
+        sc = r.structured_content or {}
+        text = text_of(r)
+        c.ok("s15 truncated: true", sc.get("truncated") is True, {k: sc.get(k) for k in ("truncated", "description_chars")})
+        c.ok("s15 the whole description is ~200k chars", (sc.get("description_chars") or 0) >= 200_000, sc.get("description_chars"))
+        c.ok("s15 description cut within the 20000 budget", 0 < len(sc.get("description") or "") <= 20_000, len(sc.get("description") or ""))
+        c.ok("s15 text output within the budget (+ header)", len(text) <= 22_000, len(text))
+        c.ok("s15 the text says it was truncated", "truncated" in text, text[-400:])
+        comments = sc.get("comments") or []
+        c.ok("s15 comments capped at comment_limit 5 of 100", len(comments) == 5 and sc.get("comments_total") == 100, (len(comments), sc.get("comments_total")))
+        c.ok("s15 the 5 most recent, oldest first", [cm.get("body") for cm in comments][-1:] == ["Comment 100 on ENG-1."], [cm.get("body") for cm in comments])
+        c.ok("s15 structuredContent is valid JSON", json.loads(json.dumps(sc)) == sc, "")
+        r = await self.tool("jira_get_issue", {"issue_key": "ENG-1", "comment_limit": 0, "max_chars": 2000})
+        sc = r.structured_content or {}
+        c.ok(
+            "s15 max_chars 2000, comment_limit 0: smaller, no comments",
+            not r.is_error and len(sc.get("description") or "") <= 2000 and sc.get("comments") == [] and len(text_of(r)) <= 4000,
+            (len(sc.get("description") or ""), len(text_of(r))),
+        )
+
+    async def extra_tools(self) -> None:
+        c = self.c
+        r = await self.tool("jira_find_user", {"query": "mia"})
+        users = (r.structured_content or {}).get("users") or []
+        c.ok("extra find user mia → accountId", not r.is_error and [u.get("account_id") for u in users] == ["5b10a2844c20165700ede21g"], users)
+        r = await self.tool("jira_get_transitions", {"issue_key": "ENG-7"})
+        ts = (r.structured_content or {}).get("transitions") or []
+        c.ok("extra transitions of ENG-7: 11, 21, 31", [t.get("id") for t in ts] == ["11", "21", "31"], ts)
+        done = next((t for t in ts if t.get("id") == "31"), {})
+        c.ok(
+            "extra transition 31 lists resolution as required with allowed values",
+            any(f.get("field_id") == "resolution" and f.get("required") and "Done" in f.get("allowed_values", []) for f in done.get("fields") or []),
+            done,
+        )
+        r = await self.tool(
+            "jira_add_comment",
+            {"issue_key": "ENG-7", "body": "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```sh\nmake test\n```"},
+        )
+        c.ok("extra comment with a table and code: not an error", not r.is_error, text_of(r))
+        stored = self.fake.requests()
+        body = (calls(stored, "POST", "/rest/api/3/issue/ENG-7/comment") or [{}])[-1].get("body") or {}
+        found = adf_types(body.get("body"))
+        c.ok("extra comment ADF has table and codeBlock", "table" in found and "codeBlock" in found, found)
+        r = await self.tool("jira_get_issue", {"issue_key": "ENG-404"})
+        c.ok("extra missing issue: isError with Jira's 404 words", r.is_error is True and "404" in text_of(r) and "does not exist" in text_of(r), text_of(r))
+
+    async def x_upstream_503(self) -> None:
+        c = self.c
+        self.fake.fault(method="GET", path="/rest/api/3/issue/ENG-8", status=503, times=None)
+        r = await self.tool("jira_get_issue", {"issue_key": "ENG-8", "comment_limit": 0})
+        text = text_of(r)
+        c.ok("x 503 without Retry-After: isError 'Jira is unavailable'", r.is_error is True and "Jira is unavailable" in text, text)
+
+    async def x_concurrency(self) -> None:
+        c = self.c
+        cap = self.ns.max_in_flight
+        # A reset (reseed) zeroes the fake's in-flight high-water mark.
+        self.fake.reset()
+        self.fake.config(latency_ms=300)
+        try:
+            before = self.fake.stats()
+            results: list[types.CallToolResult] = []
+
+            async def one(i: int) -> None:
+                results.append(await self.tool("jira_get_issue", {"issue_key": f"ENG-{i + 2}", "comment_limit": 0}))
+
+            async with anyio.create_task_group() as tg:
+                for i in range(20):
+                    tg.start_soon(one, i)
+            stats = self.fake.stats()
+        finally:
+            self.fake.config(latency_ms=0)
+        c.ok("x 20 parallel reads: all answered", len(results) == 20 and all(not r.is_error for r in results), [text_of(r)[:100] for r in results if r.is_error])
+        c.ok(f"x the fake never saw more than the cap ({cap}) at once", stats.get("max_in_flight", 999) <= cap, {"before": before, "after": stats})
+        c.ok("x the calls did run in parallel (up to the cap)", stats.get("max_in_flight", 0) >= 2, stats)
+
+    async def x_upstream_down(self) -> None:
+        c = self.c
+        if not self.ns.url_down:
+            self.skip("x upstream down (no --url-down)")
+            return
+        async with self.client(self.ns.url_down) as client:
+            r = await self.call(client, "jira_get_issue", {"issue_key": "ENG-2"})
+            text = text_of(r)
+            c.ok("x upstream down: isError 'Jira is unavailable'", r.is_error is True and "Jira is unavailable" in text, text)
+            r = await self.call(client, "jira_search_issues", {"jql": "project = ENG"})
+            c.ok("x upstream down: search too", r.is_error is True and "unavailable" in text_of(r), text_of(r))
+        c.ok("x readiness: down server answers 503", http_status(origin(self.ns.url_down) + "/health/ready") == 503, origin(self.ns.url_down))
+        c.ok("x readiness: healthy server answers 200", http_status(origin(self.ns.url) + "/health/ready") == 200, origin(self.ns.url))
+
+    def secrets_check(self) -> None:
+        everything = "\n".join(self.outputs)
+        secrets = SECRETS + [k for k in (self.ns.alice_key, self.ns.bob_key) if k]
+        leaked = [s for s in secrets if s in everything]
+        self.c.ok(f"x secrets never in tool output ({len(self.outputs) // 2} results scanned)", not leaked and bool(self.outputs), leaked)
+
+
+def origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True, help="the main server's /mcp endpoint")
+    parser.add_argument("--fake", required=True, help="the fake Atlassian's base URL")
+    parser.add_argument("--url-projects", help="a server started with --projects ENG")
+    parser.add_argument("--url-readonly", help="a server started with --read-only")
+    parser.add_argument("--url-down", help="a server whose upstream is unreachable")
+    parser.add_argument("--url-users", help="a server with --api-keys and --user-credentials")
+    parser.add_argument("--alice-key", help="MCP API key of subject alice on --url-users")
+    parser.add_argument("--bob-key", help="MCP API key of subject bob on --url-users")
+    parser.add_argument("--max-in-flight", type=int, default=4, help="the main server's --max-in-flight")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    ns = parser.parse_args()
+    return anyio.run(Run(ns).main)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
