@@ -255,6 +255,7 @@ class Run:
             await self.step("extra: find user, transitions list, comment", self.extra_tools)
             await self.step("x upstream 503 unavailable", self.x_upstream_503)
             await self.step("x concurrency cap", self.x_concurrency)
+        await self.step("x 2026-07-28 era", self.x_modern_era)
         await self.step("s9 comment attribution", self.s9_attribution)
         await self.step("s13 project allow-list", self.s13_allow_list)
         await self.step("s14 read-only mode", self.s14_read_only)
@@ -712,6 +713,14 @@ class Run:
         c.ok("s15 comments capped at comment_limit 5 of 100", len(comments) == 5 and sc.get("comments_total") == 100, (len(comments), sc.get("comments_total")))
         c.ok("s15 the 5 most recent, oldest first", [cm.get("body") for cm in comments][-1:] == ["Comment 100 on ENG-1."], [cm.get("body") for cm in comments])
         c.ok("s15 structuredContent is valid JSON", json.loads(json.dumps(sc)) == sc, "")
+        r = await self.tool("jira_search_issues", {"jql": "key = ENG-1", "fields": ["summary", "description"]})
+        found = ((r.structured_content or {}).get("issues") or [{}])[0]
+        desc = (found.get("fields") or {}).get("description") or ""
+        c.ok(
+            "s15 search with fields=description: bounded too",
+            not r.is_error and 0 < len(desc) <= 2001 and len(text_of(r)) <= 1000,
+            (len(desc), len(text_of(r))),
+        )
         r = await self.tool("jira_get_issue", {"issue_key": "ENG-1", "comment_limit": 0, "max_chars": 2000})
         sc = r.structured_content or {}
         c.ok(
@@ -775,6 +784,18 @@ class Run:
         c.ok("x 20 parallel reads: all answered", len(results) == 20 and all(not r.is_error for r in results), [text_of(r)[:100] for r in results if r.is_error])
         c.ok(f"x the fake never saw more than the cap ({cap}) at once", stats.get("max_in_flight", 999) <= cap, {"before": before, "after": stats})
         c.ok("x the calls did run in parallel (up to the cap)", stats.get("max_in_flight", 0) >= 2, stats)
+
+    async def x_modern_era(self) -> None:
+        """The same server through the SDK's stateless 2026-07-28 mode."""
+        c = self.c
+        async with Client(self.ns.url, mode="2026-07-28", read_timeout_seconds=self.ns.timeout) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            c.ok("x 2026-07-28: the nine tools", names == READ_TOOLS | WRITE_TOOLS, sorted(names))
+            r = await self.call(client, "jira_search_issues", {"jql": "project = HR ORDER BY key ASC"})
+            keys = [i.get("key") for i in (r.structured_content or {}).get("issues") or []]
+            c.ok("x 2026-07-28: search works", not r.is_error and keys == ["HR-1", "HR-2", "HR-3"], (text_of(r), keys))
+            r = await self.call(client, "jira_search_issues", {"jql": "ORDER BY created"})
+            c.ok("x 2026-07-28: Jira's error is a tool error", r.is_error is True and "Unbounded JQL" in text_of(r), text_of(r))
 
     async def x_upstream_down(self) -> None:
         c = self.c

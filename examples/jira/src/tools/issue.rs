@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{ISSUE_PATTERN, PROJECT_PATTERN, name_of, simplify};
+use super::{ISSUE_PATTERN, PROJECT_PATTERN, name_of, simplify_bounded};
 use crate::client::{Jira, outcome, path_segment, text};
 use crate::{adf, markdown};
 
@@ -271,7 +271,7 @@ fn build_issue(
     let mut other = Map::new();
     for name in extra {
         if let Some(value) = f.get(name) {
-            other.insert(name.clone(), simplify(value));
+            other.insert(name.clone(), simplify_bounded(value));
         }
     }
     Issue {

@@ -60,6 +60,29 @@ pub(crate) fn simplify(value: &Value) -> Value {
     }
 }
 
+/// The longest text a simplified extra field keeps (an ADF custom field can be huge).
+const FIELD_MAX_CHARS: usize = 2000;
+
+/// [`simplify`], with long texts cut to 2000 chars (ending in `…`).
+pub(crate) fn simplify_bounded(value: &Value) -> Value {
+    match simplify(value) {
+        Value::String(s) => {
+            let (cut, was_cut) = example_support::truncate(&s, FIELD_MAX_CHARS);
+            Value::String(if was_cut { cut + "…" } else { cut })
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(_) => simplify_bounded(&item),
+                    other => other,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// A field's readable name: the `name`/`displayName`/`value` of an object, or a string.
 pub(crate) fn name_of(value: &Value) -> Option<String> {
     match simplify(value) {

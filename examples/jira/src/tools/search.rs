@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{name_of, plural, simplify};
+use super::{name_of, plural, simplify_bounded};
 use crate::client::{Jira, text};
 use crate::jql;
 
@@ -166,7 +166,7 @@ fn summarize(issue: &Value, requested: &[String], jira: &Jira) -> IssueSummary {
             continue;
         }
         if let Some(value) = f.get(name) {
-            other.insert(name.clone(), simplify(value));
+            other.insert(name.clone(), simplify_bounded(value));
         }
     }
     IssueSummary {
