@@ -558,12 +558,6 @@ class Run:
             return
         c.ok("s8 result: id, version 1, space ENG", bool(sc.get("id")) and sc.get("version") == 1 and sc.get("space_key") == "ENG", sc)
         log = self.fake.requests()
-        lookups = [e for e in log if path_is(e, "GET", "/wiki/api/v2/spaces")]
-        c.ok(
-            "s8 space key resolved via GET spaces?keys=ENG",
-            any("ENG" in ",".join(query_of(e).get("keys", [])) for e in lookups),
-            [(e.get("path"), e.get("query")) for e in log],
-        )
         posts = [e for e in log if path_is(e, "POST", "/wiki/api/v2/pages")]
         sent = (posts[0].get("body") or {}) if posts else {}
         c.ok(
@@ -582,6 +576,24 @@ class Run:
             "s8 fake stored it under the parent in ENG",
             str(page.get("spaceId")) == "98306" and str(page.get("parentId")) == ENG_HOME and page.get("title") == title,
             {k: page.get(k) for k in ("spaceId", "parentId", "title")},
+        )
+        # Another space: its key is resolved to its id through the v2 spaces list.
+        self.fake.clear_log()
+        r = await self.call(self.client_, "confluence_create_page", {"space_key": "HR", "title": "Onboarding 2026", "body": "Welcome."})
+        c.ok("s8 create at the top of HR: success", not r.is_error, text_of(r))
+        log = self.fake.requests()
+        lookups = [e for e in log if path_is(e, "GET", "/wiki/api/v2/spaces")]
+        # A fresh server asks `GET spaces?keys=HR`; one that listed spaces before knows the id.
+        c.ok(
+            "s8 a space lookup, if any, asked for keys=HR",
+            all(query_of(e).get("keys") == ["HR"] for e in lookups),
+            [(e.get("path"), e.get("query")) for e in log],
+        )
+        posts = [e for e in log if path_is(e, "POST", "/wiki/api/v2/pages")]
+        c.ok(
+            "s8 space key HR resolved: POST pages with spaceId 98307",
+            len(posts) == 1 and str((posts[0].get("body") or {}).get("spaceId")) == "98307",
+            [e.get("body") for e in posts],
         )
         r = await self.call(self.client_, "confluence_create_page", {"space_key": "ENG", "title": title, "body": "again"})
         text = text_of(r)

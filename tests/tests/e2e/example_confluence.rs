@@ -27,7 +27,7 @@ use mcp_tests::{HttpServer, Prerequisites, example_binary, interop_dir, skip_or_
 use super::interop::check_run;
 
 /// How long a freshly started process may take to announce its port.
-const START_TIMEOUT: Duration = Duration::from_secs(60);
+const START_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// The main server's per-user in-flight cap (the script checks the fake never sees more).
 const MAX_IN_FLIGHT: &str = "4";
@@ -72,13 +72,154 @@ fn confluence(binary: &Path, upstream: &str, extra: &[&str]) -> Command {
     command
         .args(["--bind", "127.0.0.1:0", "--confluence-url", upstream])
         .args(extra)
-        .env("RUST_LOG", "warn,audit=info");
+        .env("RUST_LOG", "warn,audit=info")
+        .env("NO_COLOR", "1");
     command
+}
+
+/// `text` without ANSI escape sequences (the servers' log lines may be coloured).
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC '[' parameters, ended by a letter.
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn start(test: &str, what: &str, command: &mut Command) -> HttpServer {
     HttpServer::start(command, START_TIMEOUT)
         .unwrap_or_else(|e| panic!("{test}: cannot start the {what} server: {e}"))
+}
+
+/// `alice`'s service-account flags, then `extra`.
+fn with_alice<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--confluence-email",
+        "alice@example.com",
+        "--confluence-api-token",
+        "alice-api-token",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The fake and the five servers; all killed when dropped.
+struct Servers {
+    fake: HttpServer,
+    main: HttpServer,
+    spaces: HttpServer,
+    read_only: HttpServer,
+    down: HttpServer,
+    per_user: HttpServer,
+}
+
+impl Servers {
+    fn start(test: &str, dir: &Path) -> Self {
+        let fake_bin = example_binary("fake-atlassian")
+            .unwrap_or_else(|e| panic!("{test}: cannot build fake-atlassian: {e}"));
+        let binary = example_binary("confluence")
+            .unwrap_or_else(|e| panic!("{test}: cannot build confluence: {e}"));
+        let keys = write(
+            dir,
+            "keys.json",
+            r#"[{"id": "alice1", "secret": "alice-mcp-secret-3f9a", "subject": "alice",
+                 "scopes": ["confluence:read", "confluence:write"]},
+                {"id": "bob1", "secret": "bob-mcp-secret-77c2", "subject": "bob",
+                 "scopes": ["confluence:read", "confluence:write"]}]"#,
+        );
+        let users = write(
+            dir,
+            "users.json",
+            r#"{"alice": {"email": "alice@example.com", "api_token": "alice-api-token"},
+                "bob": {"email": "bob@example.com", "api_token": "bob-api-token"}}"#,
+        );
+        let fake = start(
+            test,
+            "fake-atlassian",
+            Command::new(&fake_bin)
+                .args(["--bind", "127.0.0.1:0"])
+                .env("RUST_LOG", "warn")
+                .env("NO_COLOR", "1"),
+        );
+        let upstream = fake.url("");
+        let main = start(
+            test,
+            "main",
+            &mut confluence(
+                &binary,
+                &upstream,
+                &with_alice(&["--max-in-flight", MAX_IN_FLIGHT]),
+            ),
+        );
+        let spaces = start(
+            test,
+            "allow-list",
+            &mut confluence(&binary, &upstream, &with_alice(&["--spaces", "ENG"])),
+        );
+        let read_only = start(
+            test,
+            "read-only",
+            &mut confluence(&binary, &upstream, &with_alice(&["--read-only"])),
+        );
+        let down = start(
+            test,
+            "upstream-down",
+            &mut confluence(
+                &binary,
+                &format!("http://127.0.0.1:{}", closed_port()),
+                &with_alice(&["--upstream-attempts", "2"]),
+            ),
+        );
+        let keys = keys.to_string_lossy().into_owned();
+        let users = users.to_string_lossy().into_owned();
+        let per_user = start(
+            test,
+            "per-user",
+            &mut confluence(
+                &binary,
+                &upstream,
+                &["--api-keys", &keys, "--user-credentials", &users],
+            ),
+        );
+        Self {
+            fake,
+            main,
+            spaces,
+            read_only,
+            down,
+            per_user,
+        }
+    }
+
+    fn named(&self) -> [(&'static str, &HttpServer); 6] {
+        [
+            ("fake", &self.fake),
+            ("main", &self.main),
+            ("spaces", &self.spaces),
+            ("read-only", &self.read_only),
+            ("down", &self.down),
+            ("per-user", &self.per_user),
+        ]
+    }
+
+    /// Every process's stderr, for failure messages.
+    fn logs(&self) -> String {
+        self.named()
+            .iter()
+            .map(|(name, server)| format!("--- {name} stderr:\n{}", server.stderr().trim_end()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 #[test]
@@ -91,126 +232,51 @@ fn example_confluence() {
             return;
         }
     };
-    let fake_bin = example_binary("fake-atlassian")
-        .unwrap_or_else(|e| panic!("{test}: cannot build fake-atlassian: {e}"));
-    let binary =
-        example_binary("confluence").unwrap_or_else(|e| panic!("{test}: cannot build confluence: {e}"));
-
     let dir = TempDir(std::env::temp_dir().join(format!("mcp-{test}-{}", std::process::id())));
     std::fs::create_dir_all(&dir.0).unwrap_or_else(|e| panic!("{}: {e}", dir.0.display()));
-    let keys = write(
-        &dir.0,
-        "keys.json",
-        r#"[{"id": "alice1", "secret": "alice-mcp-secret-3f9a", "subject": "alice",
-             "scopes": ["confluence:read", "confluence:write"]},
-            {"id": "bob1", "secret": "bob-mcp-secret-77c2", "subject": "bob",
-             "scopes": ["confluence:read", "confluence:write"]}]"#,
-    );
-    let users = write(
-        &dir.0,
-        "users.json",
-        r#"{"alice": {"email": "alice@example.com", "api_token": "alice-api-token"},
-            "bob": {"email": "bob@example.com", "api_token": "bob-api-token"}}"#,
-    );
-
-    let fake = start(
-        test,
-        "fake-atlassian",
-        Command::new(&fake_bin)
-            .args(["--bind", "127.0.0.1:0"])
-            .env("RUST_LOG", "warn"),
-    );
-    let upstream = fake.url("");
-    let alice = [
-        "--confluence-email",
-        "alice@example.com",
-        "--confluence-api-token",
-        "alice-api-token",
-    ];
-    let main = start(
-        test,
-        "main",
-        &mut confluence(
-            &binary,
-            &upstream,
-            &[&alice[..], &["--max-in-flight", MAX_IN_FLIGHT]].concat(),
-        ),
-    );
-    let spaces = start(
-        test,
-        "allow-list",
-        &mut confluence(&binary, &upstream, &[&alice[..], &["--spaces", "ENG"]].concat()),
-    );
-    let read_only = start(
-        test,
-        "read-only",
-        &mut confluence(&binary, &upstream, &[&alice[..], &["--read-only"]].concat()),
-    );
-    let down_url = format!("http://127.0.0.1:{}", closed_port());
-    let down = start(
-        test,
-        "upstream-down",
-        &mut confluence(
-            &binary,
-            &down_url,
-            &[&alice[..], &["--upstream-attempts", "2"]].concat(),
-        ),
-    );
-    let keys_arg = keys.to_string_lossy().into_owned();
-    let users_arg = users.to_string_lossy().into_owned();
-    let per_user = start(
-        test,
-        "per-user",
-        &mut confluence(
-            &binary,
-            &upstream,
-            &["--api-keys", &keys_arg, "--user-credentials", &users_arg],
-        ),
-    );
+    let servers = Servers::start(test, &dir.0);
 
     let mut command = Command::new(python);
     command
-        .arg(interop_dir().join("examples").join("confluence_scenarios.py"))
-        .args(["--fake", &upstream, "--url", main.endpoint()])
-        .args(["--url-spaces", spaces.endpoint()])
-        .args(["--url-readonly", read_only.endpoint()])
-        .args(["--url-down", down.endpoint()])
-        .args(["--url-users", per_user.endpoint()])
+        .arg(
+            interop_dir()
+                .join("examples")
+                .join("confluence_scenarios.py"),
+        )
+        .args([
+            "--fake",
+            &servers.fake.url(""),
+            "--url",
+            servers.main.endpoint(),
+        ])
+        .args(["--url-spaces", servers.spaces.endpoint()])
+        .args(["--url-readonly", servers.read_only.endpoint()])
+        .args(["--url-down", servers.down.endpoint()])
+        .args(["--url-users", servers.per_user.endpoint()])
         .args(["--alice-key", ALICE_KEY, "--bob-key", BOB_KEY])
         .args(["--max-in-flight", MAX_IN_FLIGHT])
         .current_dir(interop_dir());
-    let servers = [
-        ("fake", &fake),
-        ("main", &main),
-        ("spaces", &spaces),
-        ("read-only", &read_only),
-        ("down", &down),
-        ("per-user", &per_user),
-    ];
-    let logs = || {
-        servers
-            .iter()
-            .map(|(name, server)| format!("--- {name} stderr:\n{}", server.stderr().trim_end()))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    check_run(test, command, logs);
+    check_run(test, command, || servers.logs());
+    check_logs(test, &servers);
+}
 
-    // Every write left an audit record naming the MCP and the upstream principal.
-    let main_log = main.stderr();
+/// Every write left an audit record naming the MCP and the upstream principal, and no secret
+/// reached a log of ours (the fake's own log is not the product).
+fn check_logs(test: &str, servers: &Servers) {
+    let main_log = plain(&servers.main.stderr());
     for tool in [
         "confluence_update_page",
         "confluence_create_page",
         "confluence_add_comment",
     ] {
         assert!(
-            main_log
-                .lines()
-                .any(|l| l.contains("audit") && l.contains(tool) && l.contains("alice@example.com")),
+            main_log.lines().any(|l| l.contains("audit")
+                && l.contains(tool)
+                && l.contains("alice@example.com")),
             "{test}: no audit record of {tool} in the main server's log:\n{main_log}"
         );
     }
-    let per_user_log = per_user.stderr();
+    let per_user_log = plain(&servers.per_user.stderr());
     for (subject, email) in [("alice", "alice@example.com"), ("bob", "bob@example.com")] {
         assert!(
             per_user_log.lines().any(|l| l.contains("audit")
@@ -220,15 +286,14 @@ fn example_confluence() {
             "{test}: no audit record of {subject}'s update:\n{per_user_log}"
         );
     }
-    let spaces_log = spaces.stderr();
+    let spaces_log = plain(&servers.spaces.stderr());
     assert!(
-        spaces_log
-            .lines()
-            .any(|l| l.contains("audit") && l.contains("confluence_create_page") && l.contains("refused")),
+        spaces_log.lines().any(|l| l.contains("audit")
+            && l.contains("confluence_create_page")
+            && l.contains("refused")),
         "{test}: the refused create left no audit record:\n{spaces_log}"
     );
-    // No secret in any log of ours (the fake's own log is not the product).
-    let all_logs: String = servers[1..]
+    let ours: String = servers.named()[1..]
         .iter()
         .map(|(_, server)| server.stderr())
         .collect();
@@ -238,6 +303,9 @@ fn example_confluence() {
         "alice-mcp-secret-3f9a",
         "bob-mcp-secret-77c2",
     ] {
-        assert!(!all_logs.contains(secret), "{test}: {secret} appears in a log");
+        assert!(
+            !ours.contains(secret),
+            "{test}: {secret} appears in a server log"
+        );
     }
 }
