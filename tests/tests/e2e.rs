@@ -8,6 +8,10 @@
 //!   HTTP (both eras) and the 2024-11-05 HTTP+SSE transport.
 //! - [`interop_auth`]: the same clients over Streamable HTTP against `everything` in auth mode
 //!   (`--jwks`/`--issuer`/`--audience`), sending a bearer JWT minted by `mcp_auth::testing`.
+//! - [`example_jira`], [`example_confluence`], [`example_postgres`]: the acceptance scenarios of
+//!   the production examples (`examples/jira`, `examples/confluence`, `examples/postgres`)
+//!   through the official Python SDK client, against the local Atlassian
+//!   (`examples/fake-atlassian`) or the PostgreSQL running on the machine.
 
 #[path = "e2e/interop.rs"]
 mod interop;
@@ -15,3 +19,5 @@ mod interop;
 mod interop_auth;
 #[path = "e2e/interop_http.rs"]
 mod interop_http;
+#[path = "e2e/example_jira.rs"]
+mod example_jira;

@@ -161,6 +161,8 @@ pub fn init_tracing() {
     // Fails only when a global subscriber exists already, which is what "idempotent" wants.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // Colour only for a terminal: logs piped to files or collectors stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(filter)
         .try_init();
 }
