@@ -12,7 +12,8 @@ The servers (started by tests/tests/e2e/example_confluence.rs, or by hand):
 - `--url`: the main server, service account alice (Basic email + API token), no allow-list,
   `--max-in-flight N` (default 4);
 - `--url-spaces`: `--spaces ENG` (scenario 13);
-- `--url-readonly`: `--read-only` (only the four read tools);
+- `--url-readonly`: `--read-only` (only the four read tools), through the gateway URL style
+  (`--cloud-id`) with alice's OAuth bearer token;
 - `--url-down`: pointed at a port where nothing listens (upstream down, readiness);
 - `--url-users`: `--api-keys` (two MCP keys, subjects alice and bob) and `--user-credentials`
   mapping them to the fake's alice / bob API tokens (scenario 10: author attribution).
@@ -48,11 +49,13 @@ from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 warnings.simplefilter("ignore", MCPDeprecationWarning)
 
 ALICE_ID = "5b10ac8d82e05b22cc7d4ef5"
+CLOUD_ID = "1324a887-45db-1bf4-1e99-ef0ff456d421"
 BOB_ID = "5b10a0effa615349cb016cd8"
 SECRETS = [
     "alice-api-token",
     "bob-api-token",
     "mia-api-token",
+    "alice-oauth-token",
     base64.b64encode(b"alice@example.com:alice-api-token").decode(),
     base64.b64encode(b"bob@example.com:bob-api-token").decode(),
 ]
@@ -231,6 +234,7 @@ class Run:
             await self.step("extra: spaces, children, comment", self.extra_tools)
             await self.step("x upstream 503 unavailable", self.x_upstream_503)
             await self.step("x concurrency cap", self.x_concurrency)
+        await self.step("x 2026-07-28 era", self.x_modern_era)
         await self.step("s10 author attribution", self.s10_attribution)
         await self.step("s13 space allow-list", self.s13_allow_list)
         await self.step("x read-only mode", self.x_read_only)
@@ -859,6 +863,18 @@ class Run:
         )
         c.ok("x the calls did run in parallel (up to the cap)", stats.get("max_in_flight", 0) >= 2, stats)
 
+    async def x_modern_era(self) -> None:
+        """The same server through the SDK's stateless 2026-07-28 mode."""
+        c = self.c
+        async with Client(self.ns.url, mode="2026-07-28", read_timeout_seconds=self.ns.timeout) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            c.ok("x 2026-07-28: the seven tools", names == READ_TOOLS | WRITE_TOOLS, sorted(names))
+            r = await self.call(client, "confluence_get_page", {"page_id": RUNBOOK})
+            sc = r.structured_content or {}
+            c.ok("x 2026-07-28: get page with structuredContent", not r.is_error and sc.get("space_key") == "ENG", text_of(r)[:300])
+            r = await self.call(client, "confluence_update_page", {"page_id": RUNBOOK, "body": "x"})
+            c.ok("x 2026-07-28: missing expected_version is isError", r.is_error is True and "expected_version" in text_of(r), text_of(r))
+
     async def x_read_only(self) -> None:
         c = self.c
         if not self.ns.url_readonly:
@@ -867,6 +883,18 @@ class Run:
         async with self.client(self.ns.url_readonly) as client:
             names = {t.name for t in (await client.list_tools()).tools}
             c.ok("x read-only: only the four read tools", names == READ_TOOLS, sorted(names))
+            # This server goes through the gateway URL style with an OAuth bearer token.
+            self.fake.clear_log()
+            r = await self.call(client, "confluence_get_page", {"page_id": RUNBOOK})
+            c.ok("x read-only: reads work", not r.is_error and (r.structured_content or {}).get("title") == "Runbook: login outage", text_of(r)[:300])
+            log = self.fake.requests()
+            c.ok(
+                "x gateway style: /ex/confluence/{cloudId}/wiki/... with the OAuth bearer",
+                bool(log)
+                and all((e.get("path") or "").startswith(f"/ex/confluence/{CLOUD_ID}/wiki/") for e in log)
+                and all((e.get("authorization") or "").startswith("Bearer ") for e in log),
+                [(e.get("path"), (e.get("authorization") or "")[:7]) for e in log],
+            )
             try:
                 r = await client.call_tool("confluence_update_page", {"page_id": RUNBOOK, "expected_version": 1, "body": "x"})
                 c.ok("x read-only: update is unknown", r.is_error is True, r)

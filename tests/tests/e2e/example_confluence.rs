@@ -7,7 +7,7 @@
 //! | --- | --- | --- |
 //! | main | service account alice (Basic), `--max-in-flight 4` | scenarios 1-9, 11, 12, tools/list, 503, concurrency |
 //! | spaces | `--spaces ENG` | scenario 13 |
-//! | read-only | `--read-only` | only read tools listed |
+//! | read-only | `--read-only`, gateway style `--cloud-id` + OAuth bearer | only read tools listed; `/ex/confluence/{cloudId}/wiki/...` |
 //! | down | upstream at a port nothing listens on | "Confluence is unavailable", `/health/ready` 503 |
 //! | users | `--api-keys` (subjects alice, bob) + `--user-credentials` (their Atlassian tokens), no service account | scenario 10 |
 //!
@@ -31,6 +31,9 @@ const START_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// The main server's per-user in-flight cap (the script checks the fake never sees more).
 const MAX_IN_FLIGHT: &str = "4";
+
+/// The fake's cloud id (`/ex/confluence/{CLOUD_ID}/wiki/...`).
+const CLOUD_ID: &str = "1324a887-45db-1bf4-1e99-ef0ff456d421";
 
 const ALICE_KEY: &str = "mcp_alice1_alice-mcp-secret-3f9a";
 const BOB_KEY: &str = "mcp_bob1_bob-mcp-secret-77c2";
@@ -166,10 +169,21 @@ impl Servers {
             "allow-list",
             &mut confluence(&binary, &upstream, &with_alice(&["--spaces", "ENG"])),
         );
+        // Read-only, through the gateway URL style with alice's OAuth token.
         let read_only = start(
             test,
             "read-only",
-            &mut confluence(&binary, &upstream, &with_alice(&["--read-only"])),
+            &mut confluence(
+                &binary,
+                &upstream,
+                &[
+                    "--read-only",
+                    "--cloud-id",
+                    CLOUD_ID,
+                    "--confluence-oauth-token",
+                    "alice-oauth-token",
+                ],
+            ),
         );
         let down = start(
             test,
@@ -300,6 +314,7 @@ fn check_logs(test: &str, servers: &Servers) {
     for secret in [
         "alice-api-token",
         "bob-api-token",
+        "alice-oauth-token",
         "alice-mcp-secret-3f9a",
         "bob-mcp-secret-77c2",
     ] {
