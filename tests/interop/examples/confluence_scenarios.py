@@ -5,7 +5,8 @@ HTTP, against `confluence` servers talking to the local fake Atlassian (`fake-at
 
     confluence_scenarios.py --fake http://127.0.0.1:8089 --url http://127.0.0.1:3002/mcp
         [--url-spaces URL] [--url-readonly URL] [--url-down URL]
-        [--url-users URL --alice-key KEY --bob-key KEY] [--max-in-flight N] [--timeout S]
+        [--url-users URL --alice-key KEY --bob-key KEY --carol-key KEY --dave-key KEY]
+        [--max-in-flight N] [--timeout S]
 
 The servers (started by tests/tests/e2e/example_confluence.rs, or by hand):
 
@@ -15,8 +16,9 @@ The servers (started by tests/tests/e2e/example_confluence.rs, or by hand):
 - `--url-readonly`: `--read-only` (only the four read tools), through the gateway URL style
   (`--cloud-id`) with alice's OAuth bearer token;
 - `--url-down`: pointed at a port where nothing listens (upstream down, readiness);
-- `--url-users`: `--api-keys` (two MCP keys, subjects alice and bob) and `--user-credentials`
-  mapping them to the fake's alice / bob API tokens (scenario 10: author attribution).
+- `--url-users`: `--api-keys` (MCP keys of subjects alice, bob, carol, dave) and
+  `--user-credentials` mapping alice / bob to the fake's API tokens (scenario 10: author
+  attribution), carol to a wrong token (explicit 401) and dave to nothing.
 
 Every MCP call goes through `mcp.Client`; the fake's admin API (`/__fake/...`, no auth) is read
 and driven with urllib. The fake is reset first (`POST /__fake/reset`). Checks print
@@ -236,6 +238,7 @@ class Run:
             await self.step("x concurrency cap", self.x_concurrency)
         await self.step("x 2026-07-28 era", self.x_modern_era)
         await self.step("s10 author attribution", self.s10_attribution)
+        await self.step("x upstream auth errors", self.x_upstream_auth)
         await self.step("s13 space allow-list", self.s13_allow_list)
         await self.step("x read-only mode", self.x_read_only)
         await self.step("x upstream down", self.x_upstream_down)
@@ -716,6 +719,28 @@ class Run:
         r = await self.call(self.client_, "confluence_get_page", {"page_id": CHECKLIST})
         c.ok("s12 reads exhausted: isError rate-limited", r.is_error is True and "rate-limited" in text_of(r), text_of(r))
 
+    async def x_upstream_auth(self) -> None:
+        """Broken upstream credentials are an explicit auth error, never an empty result."""
+        c = self.c
+        ns = self.ns
+        if not (ns.url_users and ns.carol_key and ns.dave_key):
+            self.skip("x upstream auth errors (no --url-users/--carol-key/--dave-key)")
+            return
+        async with self.client(ns.url_users, ns.carol_key) as client:
+            r = await self.call(client, "confluence_search", {"query": "login"})
+            text = text_of(r)
+            c.ok("x wrong Atlassian token: search is isError 401, not empty", r.is_error is True and "401" in text and "authentication failed" in text, text)
+            r = await self.call(client, "confluence_get_page", {"page_id": RUNBOOK})
+            c.ok("x wrong Atlassian token: get page is isError 401", r.is_error is True and "401" in text_of(r), text_of(r))
+        async with self.client(ns.url_users, ns.dave_key) as client:
+            self.fake.clear_log()
+            r = await self.call(client, "confluence_get_page", {"page_id": RUNBOOK})
+            c.ok(
+                "x caller without an upstream credential: refused, nothing sent",
+                r.is_error is True and "no upstream credential for user dave" in text_of(r) and not self.fake.requests(),
+                text_of(r),
+            )
+
     async def s13_allow_list(self) -> None:
         c = self.c
         if not self.ns.url_spaces:
@@ -917,7 +942,7 @@ class Run:
 
     def secrets_check(self) -> None:
         everything = "\n".join(self.outputs)
-        secrets = SECRETS + [k for k in (self.ns.alice_key, self.ns.bob_key) if k]
+        secrets = SECRETS + [k for k in (self.ns.alice_key, self.ns.bob_key, self.ns.carol_key, self.ns.dave_key) if k]
         leaked = [s for s in secrets if s in everything]
         self.c.ok(f"x secrets never in tool output ({len(self.outputs) // 2} results scanned)", not leaked and bool(self.outputs), leaked)
 
@@ -945,6 +970,8 @@ def main() -> int:
     parser.add_argument("--url-users", help="a server with --api-keys and --user-credentials")
     parser.add_argument("--alice-key", help="MCP API key of subject alice on --url-users")
     parser.add_argument("--bob-key", help="MCP API key of subject bob on --url-users")
+    parser.add_argument("--carol-key", help="MCP API key of subject carol, mapped to a wrong Atlassian token")
+    parser.add_argument("--dave-key", help="MCP API key of subject dave, with no upstream credential")
     parser.add_argument("--max-in-flight", type=int, default=4, help="the main server's --max-in-flight")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     ns = parser.parse_args()

@@ -9,7 +9,7 @@
 //! | spaces | `--spaces ENG` | scenario 13 |
 //! | read-only | `--read-only`, gateway style `--cloud-id` + OAuth bearer | only read tools listed; `/ex/confluence/{cloudId}/wiki/...` |
 //! | down | upstream at a port nothing listens on | "Confluence is unavailable", `/health/ready` 503 |
-//! | users | `--api-keys` (subjects alice, bob) + `--user-credentials` (their Atlassian tokens), no service account | scenario 10 |
+//! | users | `--api-keys` (subjects alice, bob, carol, dave) + `--user-credentials` (alice's and bob's Atlassian tokens, a wrong one for carol, none for dave), no service account | scenario 10, explicit upstream 401, caller without credential |
 //!
 //! After the script passes, the servers' logs are checked: every write left an audit record
 //! (tool, MCP principal, upstream principal) and no secret (Atlassian tokens, MCP keys) was
@@ -37,6 +37,8 @@ const CLOUD_ID: &str = "1324a887-45db-1bf4-1e99-ef0ff456d421";
 
 const ALICE_KEY: &str = "mcp_alice1_alice-mcp-secret-3f9a";
 const BOB_KEY: &str = "mcp_bob1_bob-mcp-secret-77c2";
+const CAROL_KEY: &str = "mcp_carol1_carol-mcp-secret-0d1e";
+const DAVE_KEY: &str = "mcp_dave1_dave-mcp-secret-9b4f";
 
 /// Removes its directory when dropped.
 struct TempDir(PathBuf);
@@ -138,13 +140,18 @@ impl Servers {
             r#"[{"id": "alice1", "secret": "alice-mcp-secret-3f9a", "subject": "alice",
                  "scopes": ["confluence:read", "confluence:write"]},
                 {"id": "bob1", "secret": "bob-mcp-secret-77c2", "subject": "bob",
+                 "scopes": ["confluence:read", "confluence:write"]},
+                {"id": "carol1", "secret": "carol-mcp-secret-0d1e", "subject": "carol",
+                 "scopes": ["confluence:read", "confluence:write"]},
+                {"id": "dave1", "secret": "dave-mcp-secret-9b4f", "subject": "dave",
                  "scopes": ["confluence:read", "confluence:write"]}]"#,
         );
         let users = write(
             dir,
             "users.json",
             r#"{"alice": {"email": "alice@example.com", "api_token": "alice-api-token"},
-                "bob": {"email": "bob@example.com", "api_token": "bob-api-token"}}"#,
+                "bob": {"email": "bob@example.com", "api_token": "bob-api-token"},
+                "carol": {"email": "alice@example.com", "api_token": "not-the-token"}}"#,
         );
         let fake = start(
             test,
@@ -268,6 +275,7 @@ fn example_confluence() {
         .args(["--url-down", servers.down.endpoint()])
         .args(["--url-users", servers.per_user.endpoint()])
         .args(["--alice-key", ALICE_KEY, "--bob-key", BOB_KEY])
+        .args(["--carol-key", CAROL_KEY, "--dave-key", DAVE_KEY])
         .args(["--max-in-flight", MAX_IN_FLIGHT])
         .current_dir(interop_dir());
     check_run(test, command, || servers.logs());
@@ -317,6 +325,9 @@ fn check_logs(test: &str, servers: &Servers) {
         "alice-oauth-token",
         "alice-mcp-secret-3f9a",
         "bob-mcp-secret-77c2",
+        "carol-mcp-secret-0d1e",
+        "dave-mcp-secret-9b4f",
+        "not-the-token",
     ] {
         assert!(
             !ours.contains(secret),
