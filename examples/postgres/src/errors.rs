@@ -100,6 +100,9 @@ fn postgres_message(e: &tokio_postgres::Error, cx: ErrorContext<'_>) -> String {
         "42501" => format!(
             "permission denied: the server's database role may not do this (Postgres: {msg})"
         ),
+        "42601" if msg.starts_with("syntax error") => {
+            format!("{msg}{}", position(db.position(), cx))
+        }
         "42601" => format!("syntax error: {msg}{}", position(db.position(), cx)),
         "42P01" => format!("unknown table: {msg}{}", position(db.position(), cx)),
         "42703" => format!("unknown column: {msg}{}", position(db.position(), cx)),

@@ -108,11 +108,26 @@ pub const DENIED_SCHEMAS: &[&str] = &["cron"];
 /// Why the gate refused a statement; the text is written for the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Refusal(pub String);
+pub struct Refusal {
+    /// What was refused and why.
+    pub message: String,
+    /// The parser could not read the statement at all (Postgres may explain the syntax
+    /// error better: its `Parse` step executes nothing).
+    pub unparsable: bool,
+}
+
+impl Refusal {
+    fn new(message: String) -> Self {
+        Self {
+            message,
+            unparsable: false,
+        }
+    }
+}
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -132,19 +147,20 @@ pub struct Accepted {
 /// The [`Refusal`] naming the first reason found.
 pub fn check(sql: &str, allow_explain: bool) -> Result<Accepted, Refusal> {
     if sql.trim().is_empty() {
-        return Err(Refusal("the SQL text is empty".to_owned()));
+        return Err(Refusal::new("the SQL text is empty".to_owned()));
     }
-    let statements = Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| {
-        Refusal(format!(
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|e| Refusal {
+        message: format!(
             "the SQL gate could not parse this statement ({e}); write a single plain SELECT, \
              or use pg_query"
-        ))
+        ),
+        unparsable: true,
     })?;
     let statement = match statements.as_slice() {
-        [] => return Err(Refusal("the SQL text holds no statement".to_owned())),
+        [] => return Err(Refusal::new("the SQL text holds no statement".to_owned())),
         [one] => one,
         more => {
-            return Err(Refusal(format!(
+            return Err(Refusal::new(format!(
                 "exactly one statement is allowed, found {}; send each SELECT separately \
                  (no `;`-separated batches, no transaction control)",
                 more.len()
@@ -160,7 +176,7 @@ pub fn check(sql: &str, allow_explain: bool) -> Result<Accepted, Refusal> {
             ..
         } => {
             if !allow_explain {
-                return Err(Refusal(
+                return Err(Refusal::new(
                     "EXPLAIN is not accepted here; use pg_explain".to_owned(),
                 ));
             }
@@ -174,14 +190,14 @@ pub fn check(sql: &str, allow_explain: bool) -> Result<Accepted, Refusal> {
                 })
             });
             if *analyze || analyze_option {
-                return Err(Refusal(
+                return Err(Refusal::new(
                     "EXPLAIN ANALYZE executes the statement; use pg_explain with analyze=true \
                      (read-only transaction, rolled back)"
                         .to_owned(),
                 ));
             }
             if !matches!(**inner, Statement::Query(_)) {
-                return Err(Refusal(format!(
+                return Err(Refusal::new(format!(
                     "only a query may be explained; this is {}",
                     statement_kind(inner)
                 )));
@@ -189,7 +205,7 @@ pub fn check(sql: &str, allow_explain: bool) -> Result<Accepted, Refusal> {
             true
         }
         other => {
-            return Err(Refusal(format!(
+            return Err(Refusal::new(format!(
                 "only read-only queries (SELECT, VALUES, TABLE, WITH … SELECT) are allowed; this is \
                  {}",
                 statement_kind(other)
@@ -238,7 +254,7 @@ impl Visitor for Gate {
     fn pre_visit_statement(&mut self, statement: &Statement) -> ControlFlow<Refusal> {
         match statement {
             Statement::Query(_) | Statement::Explain { .. } => ControlFlow::Continue(()),
-            other => ControlFlow::Break(Refusal(format!(
+            other => ControlFlow::Break(Refusal::new(format!(
                 "the query contains {} (data-modifying statements are not allowed, not even \
                  inside a CTE)",
                 statement_kind(other)
@@ -248,7 +264,7 @@ impl Visitor for Gate {
 
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<Refusal> {
         if !query.locks.is_empty() {
-            return ControlFlow::Break(Refusal(
+            return ControlFlow::Break(Refusal::new(
                 "locking clauses (FOR UPDATE / FOR SHARE / FOR NO KEY UPDATE / FOR KEY SHARE) are \
                  not allowed"
                     .to_owned(),
@@ -284,7 +300,7 @@ fn check_set_expr(body: &SetExpr) -> ControlFlow<Refusal> {
     match body {
         SetExpr::Select(select) => {
             if select.into.is_some() {
-                return ControlFlow::Break(Refusal(
+                return ControlFlow::Break(Refusal::new(
                     "SELECT … INTO creates a table; it is not allowed".to_owned(),
                 ));
             }
@@ -295,7 +311,7 @@ fn check_set_expr(body: &SetExpr) -> ControlFlow<Refusal> {
             check_set_expr(right)
         }
         SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
-            ControlFlow::Break(Refusal(
+            ControlFlow::Break(Refusal::new(
                 "data-modifying statements (INSERT/UPDATE/DELETE/MERGE) are not allowed, not even \
                  inside a CTE"
                     .to_owned(),
@@ -325,19 +341,19 @@ fn check_function_name(name: &ObjectName) -> ControlFlow<Refusal> {
         .iter()
         .any(|p| p.contains('\\') || p.contains('&') || p.contains('('))
     {
-        return ControlFlow::Break(Refusal(format!(
+        return ControlFlow::Break(Refusal::new(format!(
             "function name `{name}` is not a plain identifier"
         )));
     }
     if let Some(schema) = parts.iter().rev().nth(1)
         && DENIED_SCHEMAS.contains(&schema.as_str())
     {
-        return ControlFlow::Break(Refusal(format!(
+        return ControlFlow::Break(Refusal::new(format!(
             "functions of schema `{schema}` are not allowed (`{name}`)"
         )));
     }
     if is_denied_function(function) {
-        return ControlFlow::Break(Refusal(format!(
+        return ControlFlow::Break(Refusal::new(format!(
             "function `{function}` is not allowed here (it has side effects that a read-only \
              transaction does not stop, or reaches outside the database)"
         )));
@@ -362,7 +378,7 @@ mod tests {
     fn refused(sql: &str) -> String {
         match check(sql, true) {
             Ok(a) => panic!("accepted ({a:?}): {sql}"),
-            Err(r) => r.0,
+            Err(r) => r.message,
         }
     }
 

@@ -739,10 +739,21 @@ async fn errors_are_actionable() {
         )
         .await;
     assert!(e.contains("unknown table"), "{e}");
+    // The gate's parser cannot read it; Postgres explains where it is wrong.
     let e = h
-        .err("pg_run_readonly_sql", json!({"sql": "SELECT 1 +"}))
+        .err(
+            "pg_run_readonly_sql",
+            json!({"sql": "SELECT id FROM sales.orders WHERE"}),
+        )
         .await;
-    assert!(e.contains("SQL gate") || e.contains("syntax error"), "{e}");
+    assert!(
+        e.contains("syntax error") && e.contains("position 34"),
+        "{e}"
+    );
+    let e = h
+        .err("pg_run_readonly_sql", json!({"sql": "SELECT 1; SELECT 2"}))
+        .await;
+    assert!(e.contains("exactly one statement"), "{e}");
     // Postgres down: a fast, clear isError.
     let mut options = DbOptions::new(Duration::from_secs(1));
     options.connect_timeout = Duration::from_secs(2);

@@ -222,8 +222,7 @@ async fn explain_raw(
     sql: String,
     analyze: bool,
 ) -> Result<Structured<Explained>, ToolError> {
-    crate::gate::check(&sql, false)
-        .map_err(|r| ToolError::new(format!("refused by the SQL gate: {r}")))?;
+    raw::gate(app, cancel, &sql).await?;
     let state = app.clone();
     let model_sql = sql.clone();
     let outcome = app

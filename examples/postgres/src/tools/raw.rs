@@ -20,6 +20,7 @@
 use mcp_server::{CancellationToken, Principal, State, Structured, ToolError, mcp_tool};
 use serde_json::Value;
 use tokio_postgres::Transaction;
+use tokio_postgres::error::SqlState;
 
 use super::Rows;
 use crate::app::App;
@@ -52,9 +53,8 @@ pub async fn pg_run_readonly_sql(
     #[ctx] cancel: CancellationToken,
 ) -> Result<Structured<Rows>, ToolError> {
     require_raw_scope(&app, &who)?;
-    crate::gate::check(&sql, false)
-        .map_err(|r| ToolError::new(format!("refused by the SQL gate: {r}")))?;
     let _permit = app.admit(&who, &cancel).await?;
+    gate(&app, &cancel, &sql).await?;
     let (limit, lowered) = app.config().clamp_limit(max_rows);
     let state = app.clone();
     let model_sql = sql.clone();
@@ -111,6 +111,47 @@ pub async fn pg_run_readonly_sql(
     }
     let text = rows.text("Query result");
     Ok(Structured::new(rows, text))
+}
+
+/// The SQL gate. When its parser cannot read the text, Postgres is asked to parse it (the
+/// extended protocol's `Parse` step plans and runs nothing), so a syntax error comes back in
+/// Postgres's words with its position; the statement is refused either way.
+pub(crate) async fn gate(
+    app: &App,
+    cancel: &CancellationToken,
+    sql: &str,
+) -> Result<(), ToolError> {
+    let Err(refusal) = crate::gate::check(sql, false) else {
+        return Ok(());
+    };
+    let refused = ToolError::new(format!("refused by the SQL gate: {refusal}"));
+    if !refusal.unparsable {
+        return Err(refused);
+    }
+    let state = app.clone();
+    let text = sql.to_owned();
+    let probe = app
+        .db()
+        .run(cancel, move |client| {
+            Box::pin(async move {
+                let tx = begin(client, state.db(), &[]).await?;
+                let parsed = tx.prepare(&text).await;
+                tx.rollback().await?;
+                match parsed {
+                    Err(e) if e.code() == Some(&SqlState::SYNTAX_ERROR) => {
+                        Err(DbError::Postgres(e))
+                    }
+                    _ => Ok(()),
+                }
+            })
+        })
+        .await;
+    match probe {
+        Err(e @ DbError::Postgres(_)) => {
+            Err(errors::tool_error(&e, app.error_context().with_sql(sql, 0)))
+        }
+        _ => Err(refused),
+    }
 }
 
 /// In auth mode, raw SQL also needs the raw scope.
