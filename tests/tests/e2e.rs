@@ -21,3 +21,5 @@ mod interop_auth;
 mod interop_http;
 #[path = "e2e/example_jira.rs"]
 mod example_jira;
+#[path = "e2e/example_confluence.rs"]
+mod example_confluence;
