@@ -111,6 +111,11 @@ pub struct PgArgs {
     )]
     pub pool_size: u32,
 
+    /// Trust these CA certificates (PEM) too when `DATABASE_URL` has `sslmode=require` (which
+    /// always verifies the certificate and host name); e.g. your cloud provider's bundle.
+    #[arg(long, value_name = "PATH", env = "PG_MCP_TLS_CA_FILE")]
+    pub tls_ca_file: Option<std::path::PathBuf>,
+
     /// Calls one caller (MCP principal) may run at once; more wait their turn, 1 to 64.
     #[arg(
         long,
@@ -136,6 +141,7 @@ impl std::fmt::Debug for PgArgs {
             .field("raw_scope", &self.raw_scope)
             .field("allow_writable_role", &self.allow_writable_role)
             .field("pool_size", &self.pool_size)
+            .field("tls_ca_file", &self.tls_ca_file)
             .field("max_in_flight_per_user", &self.max_in_flight_per_user)
             .finish()
     }

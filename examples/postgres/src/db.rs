@@ -23,6 +23,7 @@
 //! the work runs in a task and cancellation is explicit.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -34,7 +35,9 @@ use deadpool_postgres::{
 };
 use mcp_server::CancellationToken;
 use tokio::sync::oneshot;
+use tokio_postgres::config::SslMode;
 use tokio_postgres::{Config, NoTls, Transaction};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// A boxed future borrowing the connection.
 pub type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
@@ -96,6 +99,8 @@ pub struct DbOptions {
     pub connect_timeout: Duration,
     /// `application_name` when the URL sets none.
     pub application_name: String,
+    /// Extra trust anchors (PEM) for `sslmode=require`, e.g. a cloud provider's CA bundle.
+    pub tls_ca_file: Option<PathBuf>,
 }
 
 impl DbOptions {
@@ -108,6 +113,7 @@ impl DbOptions {
             checkout_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(5),
             application_name: "mcp-postgres".to_owned(),
+            tls_ca_file: None,
         }
     }
 }
@@ -128,17 +134,21 @@ impl std::fmt::Debug for Db {
     }
 }
 
-#[derive(Debug)]
 struct Settings {
     statement_timeout: Duration,
+    /// The TLS connector (`sslmode=require`), also used by cancel requests.
+    tls: Option<MakeRustlsConnect>,
     /// `SET LOCAL …` for every transaction.
-    local_settings: String,
+    set_local: String,
 }
 
 impl Db {
     /// Builds the pool (connections open lazily). The URL may be a `postgres://` URL or a
-    /// `key=value` string; `sslmode=require` and stronger are refused (this example connects
-    /// without TLS: use a local socket, a port-forward or a sidecar for remote databases).
+    /// `key=value` string.
+    ///
+    /// TLS: `sslmode=require` connects with TLS (rustls) and always verifies the server's
+    /// certificate and host name against the Web PKI roots plus `tls_ca_file` (what libpq
+    /// calls `verify-full`); `prefer` (the default) and `disable` connect without TLS.
     ///
     /// Every connection also starts with `default_transaction_read_only=on` and the statement
     /// timeout as session defaults (belt and braces; not effective behind transaction-pooling
@@ -152,16 +162,13 @@ impl Db {
             // tokio-postgres's parse errors name the offending key, not the value.
             format!("DATABASE_URL is not a valid connection string: {e}")
         })?;
-        if matches!(
-            config.get_ssl_mode(),
-            tokio_postgres::config::SslMode::Require
-        ) {
-            return Err(
-                "DATABASE_URL asks for sslmode=require, but this example connects without TLS; \
-                 use sslmode=disable or prefer, and reach remote databases over a secure tunnel"
-                    .to_owned(),
-            );
-        }
+        let tls = if config.get_ssl_mode() == SslMode::Require {
+            Some(tls_connector(options.tls_ca_file.as_deref())?)
+        } else {
+            // No TLS connector: `prefer` then speaks plain text, like `disable`.
+            config.ssl_mode(SslMode::Disable);
+            None
+        };
         if config.get_application_name().is_none() {
             config.application_name(&options.application_name);
         }
@@ -174,13 +181,13 @@ impl Db {
             _ => startup,
         };
         config.options(&merged);
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Clean,
-            },
-        );
+        let manager_config = ManagerConfig {
+            recycling_method: RecyclingMethod::Clean,
+        };
+        let manager = match &tls {
+            Some(tls) => Manager::from_config(config, tls.clone(), manager_config),
+            None => Manager::from_config(config, NoTls, manager_config),
+        };
         let pool = Pool::builder(manager)
             .max_size(options.pool_size)
             .runtime(Runtime::Tokio1)
@@ -191,7 +198,7 @@ impl Db {
             })
             .build()
             .map_err(|e| format!("cannot build the connection pool: {e}"))?;
-        let local_settings = format!(
+        let set_local = format!(
             "SET LOCAL statement_timeout = {timeout_ms}; \
              SET LOCAL lock_timeout = {}; \
              SET LOCAL idle_in_transaction_session_timeout = {}; \
@@ -203,7 +210,8 @@ impl Db {
             pool,
             inner: Arc::new(Settings {
                 statement_timeout: options.statement_timeout,
-                local_settings,
+                tls,
+                set_local,
             }),
         })
     }
@@ -271,6 +279,7 @@ impl Db {
             () = cancel.cancelled() => return Err(DbError::Cancelled),
         };
         let token = conn.cancel_token();
+        let tls = self.inner.tls.clone();
         let deadline = self.inner.statement_timeout + Duration::from_secs(1);
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         // Dropped with this future: when the engine drops the handler (client cancel), the task
@@ -290,7 +299,11 @@ impl Db {
                 match stopped {
                     Ok(result) => (result, false),
                     Err(why) => {
-                        if let Err(e) = token.cancel_query(NoTls).await {
+                        let sent = match tls {
+                            Some(tls) => token.cancel_query(tls).await,
+                            None => token.cancel_query(NoTls).await,
+                        };
+                        if let Err(e) = sent {
                             tracing::warn!(error = %e, "could not send the cancel request");
                         }
                         // Let the backend finish the statement (it answers 57014) so nothing
@@ -318,6 +331,50 @@ impl Db {
             () = cancel.cancelled() => Err(DbError::Cancelled),
         }
     }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("statement_timeout", &self.statement_timeout)
+            .field("tls", &self.tls.is_some())
+            .field("set_local", &self.set_local)
+            .finish()
+    }
+}
+
+/// The rustls connector: Web PKI roots plus the PEM certificates of `ca_file`.
+fn tls_connector(ca_file: Option<&std::path::Path>) -> Result<MakeRustlsConnect, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(path) = ca_file {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .and_then(Iterator::collect)
+            .map_err(|e| format!("--tls-ca-file {}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "--tls-ca-file {}: no certificate in it",
+                path.display()
+            ));
+        }
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|e| format!("--tls-ca-file {}: {e}", path.display()))?;
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| format!("TLS setup: {e}"))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
 }
 
 /// Tells the connection's task to cancel its statement when dropped while armed: the engine
@@ -359,7 +416,7 @@ pub async fn begin<'c>(
         .read_only(true)
         .start()
         .await?;
-    let mut settings = db.inner.local_settings.clone();
+    let mut settings = db.inner.set_local.clone();
     for schema in search_path {
         settings.push_str(", ");
         settings.push_str(&crate::ident::quote(schema));

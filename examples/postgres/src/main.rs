@@ -39,6 +39,7 @@ async fn main() -> ExitCode {
     let mut options = DbOptions::new(config.statement_timeout);
     options.lock_timeout = std::time::Duration::from_millis(cli.pg.lock_timeout_ms);
     options.pool_size = usize::try_from(cli.pg.pool_size).unwrap_or(8);
+    options.tls_ca_file.clone_from(&cli.pg.tls_ca_file);
     let db = match Db::new(&cli.pg.database_url, &options) {
         Ok(db) => db,
         Err(e) => return fail(&e, 2),

@@ -1002,3 +1002,72 @@ async fn raw_tool_is_absent_unless_enabled() {
         .await;
     assert_eq!(r["structuredContent"]["returned_rows"], 5, "{r}");
 }
+
+#[tokio::test]
+async fn tls_require_verifies_the_server() {
+    let Some(urls) = urls("tls_require_verifies_the_server").await else {
+        return;
+    };
+    // Debian's default server: ssl=on with the snakeoil certificate for `localhost`.
+    let snakeoil = std::path::Path::new("/etc/ssl/certs/ssl-cert-snakeoil.pem");
+    let admin = connect(&urls.admin).await;
+    let ssl: String = admin
+        .query_one("SHOW ssl", &[])
+        .await
+        .expect("SHOW ssl")
+        .get(0);
+    if ssl != "on" || !snakeoil.is_file() {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"tls_require_verifies_the_server: the server has no TLS (or no snakeoil certificate); nothing to check\n",
+        );
+        return;
+    }
+    let app_name = format!("mcp-pg-tls-{:016x}", rand::random::<u64>());
+    let url = format!(
+        "host=localhost port={} user=mcp_ro password=mcp_ro dbname={DATABASE} sslmode=require \
+         application_name={app_name}",
+        tokio_postgres::Config::from_str(&urls.admin)
+            .ok()
+            .and_then(|c| c.get_ports().first().copied())
+            .unwrap_or(5432)
+    );
+    let call = |db: Db| async move {
+        let client =
+            TestClient::new(postgres::builder(App::new(db, Config::new(false)), None).build());
+        client
+            .initialize("2025-11-25", json!({}))
+            .await
+            .expect("initialize");
+        client
+            .request(
+                "tools/call",
+                json!({"name": "pg_list_schemas", "arguments": {}}),
+            )
+            .await
+            .expect("a tool result")
+    };
+    // Not trusted: the self-signed certificate is refused.
+    let untrusted = Db::new(&url, &DbOptions::new(Duration::from_secs(5))).expect("pool");
+    let r = call(untrusted).await;
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(&r).contains("Postgres unavailable"), "{r}");
+    // Trusted through --tls-ca-file: a verified TLS connection.
+    let mut options = DbOptions::new(Duration::from_secs(5));
+    options.tls_ca_file = Some(snakeoil.to_path_buf());
+    let trusted = Db::new(&url, &options).expect("pool");
+    // A clone keeps the pool (and its connection) alive for the check below.
+    let r = call(trusted.clone()).await;
+    assert_ne!(r["isError"], true, "{r}");
+    let encrypted: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid \
+              WHERE a.application_name = $1 AND s.ssl",
+            &[&app_name],
+        )
+        .await
+        .expect("pg_stat_ssl")
+        .get(0);
+    assert!(encrypted >= 1, "the server's connection is not encrypted");
+    drop(trusted);
+}
