@@ -20,6 +20,11 @@ The servers (started by tests/tests/e2e/example_confluence.rs, or by hand):
   `--user-credentials` mapping alice / bob to the fake's API tokens (scenario 10: author
   attribution), carol to a wrong token (explicit 401) and dave to nothing.
 
+Cancellation reaches upstream, in both eras: with the fake answering after 60 s, a read call is
+cancelled the SDK's way (cancelling the task that runs it: `notifications/cancelled` in a legacy
+session, the response stream closed at 2026-07-28) once the fake has the request in flight, and
+the fake's `/__fake/stats` must show it dropped long before the 60 s are up.
+
 Every MCP call goes through `mcp.Client`; the fake's admin API (`/__fake/...`, no auth) is read
 and driven with urllib. The fake is reset first (`POST /__fake/reset`). Checks print
 `PASS name` / `FAIL name -- detail`; the last line is `N passed, M failed`; exit 1 on any failure,
@@ -236,7 +241,10 @@ class Run:
             await self.step("extra: spaces, children, comment", self.extra_tools)
             await self.step("x upstream 503 unavailable", self.x_upstream_503)
             await self.step("x concurrency cap", self.x_concurrency)
+            await self.step("x cancel reaches upstream (legacy)", lambda: self.x_cancel(client, "legacy"))
         await self.step("x 2026-07-28 era", self.x_modern_era)
+        async with Client(self.ns.url, mode="2026-07-28", read_timeout_seconds=self.ns.timeout) as modern:
+            await self.step("x cancel reaches upstream (2026-07-28)", lambda: self.x_cancel(modern, "2026-07-28"))
         await self.step("s10 author attribution", self.s10_attribution)
         await self.step("x upstream auth errors", self.x_upstream_auth)
         await self.step("s13 space allow-list", self.s13_allow_list)
@@ -888,6 +896,48 @@ class Run:
         )
         c.ok("x the calls did run in parallel (up to the cap)", stats.get("max_in_flight", 0) >= 2, stats)
 
+    async def x_cancel(self, client: Client, era: str) -> None:
+        """Cancelling an MCP call cancels its upstream request (examples.md: "cancellation of an
+        MCP request cancels the upstream call"). The fake answers after 60 s; the call is cancelled
+        the SDK's way (cancelling the task running it: a `notifications/cancelled` in the legacy
+        era, closing the response stream at 2026-07-28) once the fake has the request in flight;
+        the fake must then see the upstream connection dropped well before its 60 s are up."""
+        c = self.c
+        fake = self.fake
+        args = {"page_id": CHECKLIST}
+        c.ok(f"x cancel ({era}): nothing in flight upstream before", fake.stats().get("in_flight") == 0, fake.stats())
+        fake.clear_log()
+        fake.config(latency_ms=60_000)
+        outcome: dict[str, Any] = {}
+        try:
+
+            async def run() -> None:
+                try:
+                    outcome["result"] = await client.call_tool("confluence_get_page", args)
+                except BaseException as exc:  # the cancellation itself; what the SDK raises is its business
+                    outcome["error"] = exc
+                    raise
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(run)
+                reached = await poll(lambda: fake.stats().get("in_flight", 0) >= 1, 20)
+                tg.cancel_scope.cancel()
+            c.ok(f"x cancel ({era}): the upstream request was in flight before the cancel", reached, fake.stats())
+            # Far below the fake's 60 s: only an aborted upstream request ends this soon.
+            dropped = await poll(lambda: fake.stats().get("in_flight") == 0, 20)
+            c.ok(f"x cancel ({era}): the upstream request was aborted (in_flight back to 0)", dropped, fake.stats())
+            c.ok(f"x cancel ({era}): the cancelled call produced no result", "result" not in outcome, outcome.get("result"))
+        finally:
+            fake.config(latency_ms=0)
+        r = await self.call(client, "confluence_get_page", args)
+        c.ok(f"x cancel ({era}): the next call succeeds", not r.is_error and (r.structured_content or {}).get("id") == CHECKLIST, text_of(r)[:300])
+        log = fake.requests()
+        c.ok(
+            f"x cancel ({era}): the fake never answered the cancelled request, and it was not retried",
+            [e.get("status") for e in log] == [None, 200],
+            [(e.get("method"), e.get("path"), e.get("status")) for e in log],
+        )
+
     async def x_modern_era(self) -> None:
         """The same server through the SDK's stateless 2026-07-28 mode."""
         c = self.c
@@ -945,6 +995,15 @@ class Run:
         secrets = SECRETS + [k for k in (self.ns.alice_key, self.ns.bob_key, self.ns.carol_key, self.ns.dave_key) if k]
         leaked = [s for s in secrets if s in everything]
         self.c.ok(f"x secrets never in tool output ({len(self.outputs) // 2} results scanned)", not leaked and bool(self.outputs), leaked)
+
+
+async def poll(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether `condition()` became true within `seconds` (checked every 50 ms)."""
+    with anyio.move_on_after(seconds):
+        while not condition():
+            await anyio.sleep(0.05)
+        return True
+    return False
 
 
 def origin(url: str) -> str:

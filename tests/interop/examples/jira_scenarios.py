@@ -17,6 +17,11 @@ The servers (started by tests/tests/e2e/example_jira.rs, or by hand):
 - `--url-users`: `--api-keys` (two MCP keys, subjects alice and bob) and `--user-credentials`
   mapping them to the fake's alice / bob API tokens (scenario 9: comment attribution).
 
+Cancellation reaches upstream, in both eras: with the fake answering after 60 s, a read call is
+cancelled the SDK's way (cancelling the task that runs it: `notifications/cancelled` in a legacy
+session, the response stream closed at 2026-07-28) once the fake has the request in flight, and
+the fake's `/__fake/stats` must show it dropped long before the 60 s are up.
+
 Every MCP call goes through `mcp.Client`; the fake's admin API (`/__fake/...`, no auth) and one
 direct REST call (to show the search delay is real) use urllib. The fake is reset first
 (`POST /__fake/reset`). Checks print `PASS name` / `FAIL name -- detail`; the last line is
@@ -255,7 +260,10 @@ class Run:
             await self.step("extra: find user, transitions list, comment", self.extra_tools)
             await self.step("x upstream 503 unavailable", self.x_upstream_503)
             await self.step("x concurrency cap", self.x_concurrency)
+            await self.step("x cancel reaches upstream (legacy)", lambda: self.x_cancel(client, "legacy"))
         await self.step("x 2026-07-28 era", self.x_modern_era)
+        async with Client(self.ns.url, mode="2026-07-28", read_timeout_seconds=self.ns.timeout) as modern:
+            await self.step("x cancel reaches upstream (2026-07-28)", lambda: self.x_cancel(modern, "2026-07-28"))
         await self.step("s9 comment attribution", self.s9_attribution)
         await self.step("s13 project allow-list", self.s13_allow_list)
         await self.step("s14 read-only mode", self.s14_read_only)
@@ -785,6 +793,48 @@ class Run:
         c.ok(f"x the fake never saw more than the cap ({cap}) at once", stats.get("max_in_flight", 999) <= cap, {"before": before, "after": stats})
         c.ok("x the calls did run in parallel (up to the cap)", stats.get("max_in_flight", 0) >= 2, stats)
 
+    async def x_cancel(self, client: Client, era: str) -> None:
+        """Cancelling an MCP call cancels its upstream request (examples.md: "cancellation of an
+        MCP request cancels the upstream call"). The fake answers after 60 s; the call is cancelled
+        the SDK's way (cancelling the task running it: a `notifications/cancelled` in the legacy
+        era, closing the response stream at 2026-07-28) once the fake has the request in flight;
+        the fake must then see the upstream connection dropped well before its 60 s are up."""
+        c = self.c
+        fake = self.fake
+        args = {"issue_key": "ENG-9", "comment_limit": 0}
+        c.ok(f"x cancel ({era}): nothing in flight upstream before", fake.stats().get("in_flight") == 0, fake.stats())
+        fake.clear_log()
+        fake.config(latency_ms=60_000)
+        outcome: dict[str, Any] = {}
+        try:
+
+            async def run() -> None:
+                try:
+                    outcome["result"] = await client.call_tool("jira_get_issue", args)
+                except BaseException as exc:  # the cancellation itself; what the SDK raises is its business
+                    outcome["error"] = exc
+                    raise
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(run)
+                reached = await poll(lambda: fake.stats().get("in_flight", 0) >= 1, 20)
+                tg.cancel_scope.cancel()
+            c.ok(f"x cancel ({era}): the upstream request was in flight before the cancel", reached, fake.stats())
+            # Far below the fake's 60 s: only an aborted upstream request ends this soon.
+            dropped = await poll(lambda: fake.stats().get("in_flight") == 0, 20)
+            c.ok(f"x cancel ({era}): the upstream request was aborted (in_flight back to 0)", dropped, fake.stats())
+            c.ok(f"x cancel ({era}): the cancelled call produced no result", "result" not in outcome, outcome.get("result"))
+        finally:
+            fake.config(latency_ms=0)
+        r = await self.call(client, "jira_get_issue", args)
+        c.ok(f"x cancel ({era}): the next call succeeds", not r.is_error and (r.structured_content or {}).get("key") == "ENG-9", text_of(r)[:300])
+        log = fake.requests()
+        c.ok(
+            f"x cancel ({era}): the fake never answered the cancelled request, and it was not retried",
+            [e.get("status") for e in log] == [None, 200],
+            [(e.get("method"), e.get("path"), e.get("status")) for e in log],
+        )
+
     async def x_modern_era(self) -> None:
         """The same server through the SDK's stateless 2026-07-28 mode."""
         c = self.c
@@ -816,6 +866,15 @@ class Run:
         secrets = SECRETS + [k for k in (self.ns.alice_key, self.ns.bob_key) if k]
         leaked = [s for s in secrets if s in everything]
         self.c.ok(f"x secrets never in tool output ({len(self.outputs) // 2} results scanned)", not leaked and bool(self.outputs), leaked)
+
+
+async def poll(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether `condition()` became true within `seconds` (checked every 50 ms)."""
+    with anyio.move_on_after(seconds):
+        while not condition():
+            await anyio.sleep(0.05)
+        return True
+    return False
 
 
 def origin(url: str) -> str:

@@ -5,7 +5,7 @@
 //!
 //! | server | configuration | used by |
 //! | --- | --- | --- |
-//! | main | service account alice (Basic), `--max-in-flight 4` | scenarios 1-9, 11, 12, tools/list, 503, concurrency |
+//! | main | service account alice (Basic), `--max-in-flight 4` | scenarios 1-9, 11, 12, tools/list, 503, concurrency, cancellation reaching upstream (both eras) |
 //! | spaces | `--spaces ENG` | scenario 13 |
 //! | read-only | `--read-only`, gateway style `--cloud-id` + OAuth bearer | only read tools listed; `/ex/confluence/{cloudId}/wiki/...` |
 //! | down | upstream at a port nothing listens on | "Confluence is unavailable", `/health/ready` 503 |

@@ -5,7 +5,7 @@
 //!
 //! | server | configuration | used by |
 //! | --- | --- | --- |
-//! | main | service account alice (Basic, site URL style), `--max-in-flight 4` | scenarios 1-8, 10-12, 15, tools/list, 503, concurrency |
+//! | main | service account alice (Basic, site URL style), `--max-in-flight 4` | scenarios 1-8, 10-12, 15, tools/list, 503, concurrency, cancellation reaching upstream (both eras) |
 //! | projects | `--projects ENG` | scenario 13 |
 //! | read-only | `--read-only` | scenario 14 |
 //! | down | upstream at a port nothing listens on | "Jira is unavailable", `/health/ready` 503 |
