@@ -167,6 +167,8 @@ pub struct Config {
     pub raw_scope: String,
     /// Calls per caller at once.
     pub max_in_flight_per_user: usize,
+    /// The database role the server runs as (for audit records).
+    pub db_role: String,
 }
 
 impl Config {
@@ -187,6 +189,7 @@ impl Config {
             raw_sql: args.enable_raw_sql,
             raw_scope: args.raw_scope.clone(),
             max_in_flight_per_user: usize::try_from(args.max_in_flight_per_user).unwrap_or(4),
+            db_role: String::new(),
         }
     }
 
@@ -201,6 +204,7 @@ impl Config {
             raw_sql,
             raw_scope: "postgres:raw".to_owned(),
             max_in_flight_per_user: 4,
+            db_role: String::new(),
         }
     }
 

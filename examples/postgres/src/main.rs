@@ -85,6 +85,8 @@ async fn main() -> ExitCode {
     } else {
         tracing::info!(role = %posture.role, "database role is read-only");
     }
+    let mut config = config;
+    config.db_role.clone_from(&posture.role);
     let app = App::new(db.clone(), config);
     let builder = postgres::builder(app, warning.as_deref());
     let ready = example_support::readiness(move || {

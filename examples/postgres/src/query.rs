@@ -438,10 +438,15 @@ fn plain_parts(
             }
         }
     } else {
-        // No usable key: sort by every shown column for a repeatable order, page by offset.
-        for c in &shown {
-            if !keys.iter().any(|(have, _)| have == c) {
-                keys.push(((*c).to_owned(), Direction::Asc));
+        // No usable key: sort by every shown (sortable) column for a repeatable order, page
+        // by offset.
+        for col in rel
+            .columns
+            .iter()
+            .filter(|c| shown.contains(&c.name.as_str()))
+        {
+            if orderable(&col.type_name) && !keys.iter().any(|(have, _)| *have == col.name) {
+                keys.push((col.name.clone(), Direction::Asc));
             }
         }
     }
@@ -473,6 +478,16 @@ fn plain_parts(
     }
     let hidden = keys.len();
     Ok((items, order, Paging::Keyset, hidden))
+}
+
+/// Whether values of this type (as `format_type` writes it) can be sorted: `json`, `xml` and
+/// the geometric types have no default ordering.
+fn orderable(type_name: &str) -> bool {
+    let base = type_name.trim_end_matches("[]");
+    !matches!(
+        base,
+        "json" | "xml" | "point" | "line" | "lseg" | "box" | "path" | "polygon" | "circle"
+    )
 }
 
 fn sql_direction(d: Direction) -> &'static str {
@@ -826,5 +841,27 @@ mod tests {
         let mut bad = spec;
         bad.aggregates[1].alias = Some("x; drop".to_owned());
         assert!(build(&bad, &orders(), 10, None).is_err());
+    }
+
+    #[test]
+    fn without_a_key_pages_by_offset_over_sortable_columns() {
+        let mut rel = orders();
+        rel.primary_key.clear();
+        rel.columns.push(col("attrs", "json"));
+        let spec = Spec::new("sales", "orders");
+        let built = build(&spec, &rel, 10, None).expect("builds");
+        let sql = built.select.debug_sql();
+        assert!(sql.contains("ORDER BY \"id\" ASC NULLS LAST"), "{sql}");
+        assert!(
+            !sql.contains("\"attrs\" ASC"),
+            "json is not sortable: {sql}"
+        );
+        assert!(!sql.contains("__key"), "{sql}");
+        let cursor = encode(&built.fingerprint, &Position::Offset(10));
+        let sql = build(&spec, &rel, 10, Some(&cursor))
+            .expect("builds")
+            .select
+            .debug_sql();
+        assert!(sql.ends_with("LIMIT $1 OFFSET $2"), "{sql}");
     }
 }

@@ -1071,3 +1071,27 @@ async fn tls_require_verifies_the_server() {
     assert!(encrypted >= 1, "the server's connection is not encrypted");
     drop(trusted);
 }
+
+#[tokio::test]
+async fn views_page_by_offset() {
+    let Some(urls) = urls("views_page_by_offset").await else {
+        return;
+    };
+    let h = harness(&urls, |_| {}).await;
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut args = json!({"schema": "sales", "table": "customer_totals",
+                               "columns": ["customer_id", "revenue"], "limit": 3});
+        if let Some(c) = &cursor {
+            args["cursor"] = json!(c);
+        }
+        let r = h.ok("pg_query", args).await;
+        seen.extend(rows(&r).into_iter().filter_map(|row| row[0].as_i64()));
+        match r["structuredContent"]["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1..=8).collect::<Vec<i64>>());
+}

@@ -13,7 +13,8 @@
 //! | down | connected through a TCP relay that is closed after startup | "Postgres unavailable", `/health/ready` 503 |
 //!
 //! The script also starts the binary as the owner role `app_owner` (scenario 12: it must refuse).
-//! After the script, the servers' logs and `--help` are checked for the role's password.
+//! After the script, the main server's log must hold an audit record of raw SQL, and the
+//! servers' logs and `--help` must not hold the role's password.
 //!
 //! `DATABASE_URL` names a superuser connection (the database `mcp_example` is created in that
 //! server). Without it the test is skipped loudly, unless `CI` is set: then it uses
@@ -348,7 +349,11 @@ fn start_servers(test: &str, binary: &Path, target: &Target) -> Servers {
     ]
     .concat();
     let auth_args = [&raw[..], &["--api-keys", &keys_arg]].concat();
-    let main = start(test, "main", &mut server(binary, &ro_main, &main_args));
+    let main = start(
+        test,
+        "main",
+        server(binary, &ro_main, &main_args).env("RUST_LOG", "warn,audit=info"),
+    );
     let fast = start(test, "fast", &mut server(binary, &ro_fast, &fast_args));
     let noraw = start(test, "noraw", &mut server(binary, &ro_plain, &[]));
     let auth = start(test, "auth", &mut server(binary, &ro_plain, &auth_args));
@@ -430,6 +435,14 @@ fn example_postgres() {
             s.fast.stderr().trim_end()
         )
     });
+    // Raw SQL is audited: caller, database role, statement, outcome.
+    let log = s.main.stderr();
+    assert!(
+        log.lines().any(|l| l.contains("audit")
+            && l.contains("pg_run_readonly_sql")
+            && l.contains("mcp_ro")),
+        "{test}: no audit record of raw SQL in the main server's log:\n{log}"
+    );
     check_secrets(
         test,
         &binary,

@@ -153,7 +153,7 @@ pub async fn pg_explain_with_sql(
         (Some(sql), None, None) => {
             raw::require_raw_scope(&app, &who)?;
             let _permit = app.admit(&who, &cancel).await?;
-            explain_raw(&app, &cancel, sql, analyze).await
+            explain_raw(&app, &who, &cancel, sql, analyze).await
         }
         (None, Some(schema), Some(table)) => {
             let _permit = app.admit(&who, &cancel).await?;
@@ -218,6 +218,7 @@ async fn explain_structured(
 
 async fn explain_raw(
     app: &App,
+    who: &Principal,
     cancel: &CancellationToken,
     sql: String,
     analyze: bool,
@@ -245,6 +246,7 @@ async fn explain_raw(
             })
         })
         .await;
+    raw::audit(app, who, "pg_explain", &model_sql, outcome.as_ref().err());
     let explained = outcome.map_err(|e| {
         // The plan check's prefix is the longer one; positions are reported against it.
         let cx: ErrorContext<'_> = app

@@ -97,6 +97,13 @@ pub async fn pg_run_readonly_sql(
             })
         })
         .await;
+    audit(
+        &app,
+        &who,
+        "pg_run_readonly_sql",
+        &model_sql,
+        outcome.as_ref().err(),
+    );
     let mut rows = outcome.map_err(|e| {
         let cx: ErrorContext<'_> = app
             .error_context()
@@ -152,6 +159,23 @@ pub(crate) async fn gate(
         }
         _ => Err(refused),
     }
+}
+
+/// One audit record per raw SQL statement that reached the database: who, as which role, the
+/// SQL (cut at 1000 characters) and the outcome.
+pub(crate) fn audit(app: &App, who: &Principal, tool: &str, sql: &str, error: Option<&DbError>) {
+    let (sql, _) = example_support::truncate(sql, 1000);
+    let outcome = match error {
+        None => "ok".to_owned(),
+        Some(DbError::Postgres(e)) => e
+            .code()
+            .map_or_else(|| "error".to_owned(), |c| format!("error {}", c.code())),
+        Some(DbError::Refused(_)) => "refused".to_owned(),
+        Some(DbError::Cancelled) => "cancelled".to_owned(),
+        Some(DbError::Deadline) => "timeout".to_owned(),
+        Some(_) => "unavailable".to_owned(),
+    };
+    example_support::audit(who, &app.config().db_role, tool, &sql, &outcome);
 }
 
 /// In auth mode, raw SQL also needs the raw scope.
