@@ -108,7 +108,8 @@ async fn seed(admin: String) -> Urls {
     client.batch_execute(ROLE).await.expect("readonly-role.sql");
     client
         .batch_execute(
-            "ALTER ROLE mcp_ro PASSWORD 'mcp_ro'; ALTER ROLE app_owner PASSWORD 'app_owner'",
+            "ALTER ROLE mcp_ro PASSWORD 'mcp-ro-e2e-secret-4c1f'; \
+             ALTER ROLE app_owner PASSWORD 'app-owner-e2e-secret-9b2d'",
         )
         .await
         .expect("test passwords");
@@ -119,8 +120,8 @@ async fn seed(admin: String) -> Urls {
         .unwrap_or_default();
     Urls {
         admin: url_for(&admin, &user, &password),
-        ro: url_for(&admin, "mcp_ro", "mcp_ro"),
-        owner: url_for(&admin, "app_owner", "app_owner"),
+        ro: url_for(&admin, "mcp_ro", "mcp-ro-e2e-secret-4c1f"),
+        owner: url_for(&admin, "app_owner", "app-owner-e2e-secret-9b2d"),
     }
 }
 
@@ -1025,7 +1026,7 @@ async fn tls_require_verifies_the_server() {
     }
     let app_name = format!("mcp-pg-tls-{:016x}", rand::random::<u64>());
     let url = format!(
-        "host=localhost port={} user=mcp_ro password=mcp_ro dbname={DATABASE} sslmode=require \
+        "host=localhost port={} user=mcp_ro password=mcp-ro-e2e-secret-4c1f dbname={DATABASE} sslmode=require \
          application_name={app_name}",
         tokio_postgres::Config::from_str(&urls.admin)
             .ok()
