@@ -23,3 +23,5 @@ mod interop_http;
 mod example_jira;
 #[path = "e2e/example_confluence.rs"]
 mod example_confluence;
+#[path = "e2e/example_postgres.rs"]
+mod example_postgres;
