@@ -2,14 +2,11 @@
 //! file and/or API keys from a JSON file, and the fixed policy of auth mode.
 
 use std::path::Path;
-use std::time::{Duration, UNIX_EPOCH};
 
 use http::HeaderName;
 use mcp_auth::{
-    ApiKeyVerifier, BearerAuthLayer, Jwks, JwtVerifier, KeyRecord, MemoryKeyStore,
-    ResourceMetadata, ScopePolicy, Verifiers,
+    ApiKeyVerifier, BearerAuthLayer, Jwks, JwtVerifier, ResourceMetadata, ScopePolicy, Verifiers,
 };
-use serde::Deserialize;
 
 /// The API-key prefix: keys look like `mcp_<id>_<secret>`.
 pub(crate) const KEY_PREFIX: &str = "mcp";
@@ -22,74 +19,6 @@ pub(crate) struct AuthConfig<'a> {
     pub(crate) audience: Option<&'a str>,
     pub(crate) api_keys: Option<&'a Path>,
     pub(crate) pepper: &'a str,
-}
-
-/// One record of the `--api-keys` file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyFileRecord {
-    id: String,
-    /// Hex `HMAC-SHA256(pepper, secret)`.
-    #[serde(default)]
-    digest: Option<String>,
-    /// The plain secret (development only).
-    #[serde(default)]
-    secret: Option<String>,
-    #[serde(default)]
-    tenant: Option<String>,
-    #[serde(default)]
-    scopes: Vec<String>,
-    #[serde(default)]
-    subject: Option<String>,
-    /// Unix seconds.
-    #[serde(default)]
-    expires_at: Option<u64>,
-}
-
-fn hex32(s: &str) -> Option<[u8; 32]> {
-    let bytes = s.as_bytes();
-    if bytes.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        let text = std::str::from_utf8(pair).ok()?;
-        out[i] = u8::from_str_radix(text, 16).ok()?;
-    }
-    Some(out)
-}
-
-fn load_keys(path: &Path, pepper: &[u8]) -> Result<MemoryKeyStore, String> {
-    let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let records: Vec<KeyFileRecord> =
-        serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let store = MemoryKeyStore::new();
-    for r in records {
-        let digest = match (&r.digest, &r.secret) {
-            (Some(d), None) => {
-                hex32(d).ok_or_else(|| format!("key {}: digest is not 64 hex digits", r.id))?
-            }
-            (None, Some(secret)) => mcp_auth::api_key::digest(pepper, secret),
-            _ => {
-                return Err(format!(
-                    "key {}: give exactly one of digest and secret",
-                    r.id
-                ));
-            }
-        };
-        let mut record = KeyRecord::new(&r.id, digest).scopes(r.scopes);
-        if let Some(t) = r.tenant {
-            record = record.tenant(t);
-        }
-        if let Some(s) = r.subject {
-            record = record.subject(s);
-        }
-        if let Some(at) = r.expires_at {
-            record = record.expires_at(UNIX_EPOCH + Duration::from_secs(at));
-        }
-        store.insert(record);
-    }
-    Ok(store)
 }
 
 impl AuthConfig<'_> {
@@ -109,7 +38,7 @@ impl AuthConfig<'_> {
             verifiers = verifiers.with(JwtVerifier::jwks(jwks).issuer(issuer).audience(audience));
         }
         if let Some(path) = self.api_keys {
-            let store = load_keys(path, self.pepper.as_bytes())?;
+            let store = example_support::load_api_keys(path, self.pepper.as_bytes())?;
             verifiers = verifiers.with(ApiKeyVerifier::new(
                 KEY_PREFIX,
                 store,

@@ -182,35 +182,13 @@ async fn serve_http(
         Some(layer) => {
             let service = tower::ServiceBuilder::new().layer(layer).service(service);
             mcp_server::http::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(example_support::shutdown_signal())
                 .await
         }
         None => {
             mcp_server::http::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(example_support::shutdown_signal())
                 .await
         }
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-    tracing::info!("shutting down");
 }

@@ -45,7 +45,9 @@ pub use credentials::{
     Credential, CredentialError, CredentialProvider, Credentials, PerUserCredentials,
     ServiceAccount,
 };
-pub use serve::{Product, Readiness, ServeArgs, init_tracing, readiness, serve};
+pub use serve::{
+    Product, Readiness, ServeArgs, init_tracing, load_api_keys, readiness, serve, shutdown_signal,
+};
 pub use text::truncate;
 pub use upstream::{
     Upstream, UpstreamConfig, UpstreamError, UpstreamRequest, UpstreamResponse,

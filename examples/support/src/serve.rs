@@ -289,7 +289,7 @@ fn auth_layer(args: &ServeArgs, scopes: [&str; 2]) -> Result<BearerAuthLayer, St
         );
     }
     if let Some(path) = &args.api_keys {
-        let store = load_keys(path, pepper)?;
+        let store = load_api_keys(path, pepper)?;
         verifiers = verifiers.with(ApiKeyVerifier::new(KEY_PREFIX, store, pepper.to_vec()));
     }
     let mut layer =
@@ -339,7 +339,15 @@ fn hex32(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn load_keys(path: &Path, pepper: &[u8]) -> Result<MemoryKeyStore, String> {
+/// Loads an `--api-keys` file: a JSON array of `{"id", "digest" | "secret", "tenant",
+/// "scopes", "subject", "expires_at"}` records, where `digest` is hex
+/// `HMAC-SHA256(pepper, secret)` and `secret` (development only) is digested here.
+///
+/// # Errors
+///
+/// The file is unreadable or malformed, or a record has neither or both of `digest` and
+/// `secret`; the message names the file or the key id, never a secret.
+pub fn load_api_keys(path: &Path, pepper: &[u8]) -> Result<MemoryKeyStore, String> {
     let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     // serde_json errors carry positions and field names, not values, for this shape
     // (every field is a string, number or list of strings).
@@ -438,8 +446,9 @@ async fn run_http(
     }
 }
 
-/// Resolves on ctrl-c or (Unix) SIGTERM.
-async fn shutdown_signal() {
+/// Resolves on ctrl-c or (Unix) SIGTERM: hand it to
+/// `mcp_server::http::serve(..).with_graceful_shutdown(..)`.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         // An error means no handler could be installed: then only SIGTERM stops the server.
         if tokio::signal::ctrl_c().await.is_err() {
