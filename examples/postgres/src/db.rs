@@ -11,7 +11,7 @@
 //!   LOCAL statement_timeout`, `lock_timeout`, `idle_in_transaction_session_timeout`,
 //!   `search_path` (constant text built at startup, never the model's);
 //! - when the client cancels (the engine drops the handler future: `notifications/cancelled`,
-//!   an HTTP disconnect) the handler's [`CancelOnDrop`] fires, and the task sends a
+//!   an HTTP disconnect) the handler's `CancelOnDrop` fires, and the task sends a
 //!   `CancelRequest` for the connection's backend (`cancel_token.cancel_query`), waits briefly
 //!   for the statement to stop, and *discards* the connection instead of returning it to the
 //!   pool, so no pooled connection is ever handed out while its backend is still busy;
