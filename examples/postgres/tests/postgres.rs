@@ -136,6 +136,14 @@ struct Harness {
     client: TestClient,
     admin: Client,
     app_name: String,
+    urls: Urls,
+}
+
+/// The seeded database served by a default server (`tweak` adjusts its configuration), or
+/// `None` when the test is skipped.
+async fn serve(test: &str, tweak: impl FnOnce(&mut Config)) -> Option<Harness> {
+    let urls = urls(test).await?;
+    Some(harness(&urls, tweak).await)
 }
 
 async fn harness(urls: &Urls, tweak: impl FnOnce(&mut Config)) -> Harness {
@@ -146,18 +154,34 @@ async fn harness(urls: &Urls, tweak: impl FnOnce(&mut Config)) -> Harness {
     let mut options = DbOptions::new(config.statement_timeout);
     options.application_name.clone_from(&app_name);
     let db = Db::new(&urls.ro, &options).expect("pool");
-    let app = App::new(db, config);
-    let server = postgres::builder(app, None).build();
-    let client = TestClient::new(server);
+    Harness {
+        client: client(db, config).await,
+        admin: connect(&urls.admin).await,
+        app_name,
+        urls: urls.clone(),
+    }
+}
+
+/// An initialised in-process client of a server on `db`.
+async fn client(db: Db, config: Config) -> TestClient {
+    let client = TestClient::new(postgres::builder(App::new(db, config), None).build());
     client
         .initialize("2025-11-25", json!({}))
         .await
         .expect("initialize");
-    Harness {
-        client,
-        admin: connect(&urls.admin).await,
-        app_name,
-    }
+    client
+}
+
+/// One `pg_list_schemas` call to a fresh server (raw SQL off) on `db`.
+async fn list_schemas_on(db: Db) -> Value {
+    client(db, Config::new(false))
+        .await
+        .request(
+            "tools/call",
+            json!({"name": "pg_list_schemas", "arguments": {}}),
+        )
+        .await
+        .expect("a tool result")
 }
 
 impl Harness {
@@ -182,17 +206,83 @@ impl Harness {
         text(&r)
     }
 
+    /// A failing call whose message holds every one of `needles`.
+    async fn refused(&self, name: &str, args: Value, needles: &[&str]) {
+        let e = self.err(name, args).await;
+        assert!(needles.iter().all(|n| e.contains(n)), "{needles:?}: {e}");
+    }
+
+    /// A successful `pg_query`.
+    async fn query(&self, args: Value) -> Value {
+        self.ok("pg_query", args).await
+    }
+
+    /// A successful `pg_run_readonly_sql`.
+    async fn sql(&self, sql: &str) -> Value {
+        self.ok("pg_run_readonly_sql", json!({ "sql": sql })).await
+    }
+
+    /// A refused `pg_run_readonly_sql` whose message holds every one of `needles`.
+    async fn sql_refused(&self, sql: &str, needles: &[&str]) {
+        self.refused("pg_run_readonly_sql", json!({ "sql": sql }), needles)
+            .await;
+    }
+
+    /// Every row of a `pg_query`, following `next_cursor` to the last page.
+    async fn all_pages(&self, args: &Value) -> Vec<Value> {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut args = args.clone();
+            if let Some(c) = &cursor {
+                args["cursor"] = json!(c);
+            }
+            let r = self.query(args).await;
+            seen.extend(rows(&r));
+            match r["structuredContent"]["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => return seen,
+            }
+        }
+    }
+
+    /// The ground truth, as the administrator reads it: each row through `row`.
+    async fn truth(&self, sql: &str, row: impl Fn(&tokio_postgres::Row) -> Value) -> Vec<Value> {
+        self.admin
+            .query(sql, &[])
+            .await
+            .expect("ground truth")
+            .iter()
+            .map(row)
+            .collect()
+    }
+
+    /// A count the administrator reads about this server's backends (`$1` is its
+    /// `application_name`).
+    async fn count_own(&self, sql: &str) -> i64 {
+        self.admin
+            .query_one(sql, &[&self.app_name])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .get(0)
+    }
+
     /// Backends of this server running a statement now.
     async fn active(&self) -> i64 {
-        self.admin
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 \
-                   AND state = 'active'",
-                &[&self.app_name],
-            )
-            .await
-            .expect("pg_stat_activity")
-            .get(0)
+        self.count_own(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 \
+               AND state = 'active'",
+        )
+        .await
+    }
+
+    /// Waits (up to `within`) until `done` holds for the number of active backends.
+    async fn wait_active(&self, within: Duration, done: impl Fn(i64) -> bool, what: &str) {
+        let deadline = Instant::now() + within;
+        while !done(self.active().await) {
+            assert!(Instant::now() < deadline, "{what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }
 
@@ -214,6 +304,20 @@ fn rows(r: &Value) -> Vec<Value> {
         .as_array()
         .cloned()
         .unwrap_or_default()
+}
+
+/// The `name` field of every item of `list`.
+fn names<'a>(list: &'a Value, what: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("{what}: {list}"))
+        .iter()
+        .filter_map(|item| item["name"].as_str())
+        .collect()
+}
+
+/// The first column of each row, as an integer.
+fn ids(rows: &[Value]) -> Vec<i64> {
+    rows.iter().filter_map(|row| row[0].as_i64()).collect()
 }
 
 /// A checksum of every fixture table and the sequence, as the administrator sees them.
@@ -249,48 +353,34 @@ async fn checksum(admin: &Client) -> String {
 
 #[tokio::test]
 async fn discovery_hides_what_is_not_allowed() {
-    let Some(urls) = urls("discovery_hides_what_is_not_allowed").await else {
+    let Some(h) = serve("discovery_hides_what_is_not_allowed", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     let r = h.ok("pg_list_schemas", json!({})).await;
-    let names: Vec<&str> = r["structuredContent"]["schemas"]
-        .as_array()
-        .expect("schemas")
-        .iter()
-        .filter_map(|s| s["name"].as_str())
-        .collect();
-    assert_eq!(names, vec!["sales"], "{r}");
+    assert_eq!(
+        names(&r["structuredContent"]["schemas"], "schemas"),
+        vec!["sales"],
+        "{r}"
+    );
 
     // Without an allow-list: every usable non-system schema, never pg_* or information_schema.
-    let all = harness(&urls, |c| c.schemas = None).await;
+    let all = harness(&h.urls, |c| c.schemas = None).await;
     let r = all.ok("pg_list_schemas", json!({})).await;
-    let names: Vec<&str> = r["structuredContent"]["schemas"]
-        .as_array()
-        .expect("schemas")
-        .iter()
-        .filter_map(|s| s["name"].as_str())
-        .collect();
+    let schemas = names(&r["structuredContent"]["schemas"], "schemas");
     assert!(
-        names.contains(&"sales") && names.contains(&"hr"),
-        "{names:?}"
+        schemas.contains(&"sales") && schemas.contains(&"hr"),
+        "{schemas:?}"
     );
     assert!(
-        names
+        schemas
             .iter()
             .all(|n| !n.starts_with("pg_") && *n != "information_schema"),
-        "{names:?}"
+        "{schemas:?}"
     );
 
     let r = h.ok("pg_list_tables", json!({"schema": "sales"})).await;
-    let tables: Vec<&str> = r["structuredContent"]["tables"]
-        .as_array()
-        .expect("tables")
-        .iter()
-        .filter_map(|t| t["name"].as_str())
-        .collect();
     assert_eq!(
-        tables,
+        names(&r["structuredContent"]["tables"], "tables"),
         vec![
             "customer_totals",
             "customers",
@@ -311,16 +401,16 @@ async fn discovery_hides_what_is_not_allowed() {
 
 #[tokio::test]
 async fn describe_shows_keys_and_hides_columns() {
-    let Some(urls) = urls("describe_shows_keys_and_hides_columns").await else {
+    let Some(h) = serve("describe_shows_keys_and_hides_columns", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
-    let r = h
-        .ok(
+    let describe = |table: &str| {
+        h.ok(
             "pg_describe_table",
-            json!({"schema": "sales", "table": "orders"}),
+            json!({"schema": "sales", "table": table}),
         )
-        .await;
+    };
+    let r = describe("orders").await;
     let d = &r["structuredContent"];
     assert_eq!(d["primary_key"], json!(["id"]));
     assert_eq!(d["foreign_keys"][0]["table"], "customers", "{d}");
@@ -342,20 +432,10 @@ async fn describe_shows_keys_and_hides_columns() {
         types.contains(&("created_at", "timestamp with time zone")),
         "{types:?}"
     );
-    let indexes: Vec<&str> = d["indexes"]
-        .as_array()
-        .expect("indexes")
-        .iter()
-        .filter_map(|i| i["name"].as_str())
-        .collect();
+    let indexes = names(&d["indexes"], "indexes");
     assert!(indexes.contains(&"orders_customer_id_idx"), "{indexes:?}");
 
-    let r = h
-        .ok(
-            "pg_describe_table",
-            json!({"schema": "sales", "table": "customers"}),
-        )
-        .await;
+    let r = describe("customers").await;
     let d = &r["structuredContent"];
     assert_eq!(d["hidden_columns"], 1, "ssn is hidden: {d}");
     assert!(
@@ -367,43 +447,31 @@ async fn describe_shows_keys_and_hides_columns() {
 
 #[tokio::test]
 async fn structured_queries_bind_values() {
-    let Some(urls) = urls("structured_queries_bind_values").await else {
+    let Some(h) = serve("structured_queries_bind_values", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     // An integer column refuses the injection as a type error, before any SQL runs.
-    let e = h
-        .err(
-            "pg_query",
-            json!({"schema": "sales", "table": "orders", "filters": [{"column": "id", "op": "eq", "value": "1 OR 1=1"}]}),
-        )
-        .await;
-    assert!(e.contains("expects an integer"), "{e}");
+    h.refused(
+        "pg_query",
+        json!({"schema": "sales", "table": "orders", "filters": [{"column": "id", "op": "eq", "value": "1 OR 1=1"}]}),
+        &["expects an integer"],
+    )
+    .await;
     // A text column compares it literally: nothing matches.
     let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "customers", "filters": [{"column": "name", "op": "eq", "value": "1 OR 1=1"}]}),
-        )
+        .query(json!({"schema": "sales", "table": "customers", "filters": [{"column": "name", "op": "eq", "value": "1 OR 1=1"}]}))
         .await;
     assert_eq!(r["structuredContent"]["returned_rows"], 0, "{r}");
     let sql = r["structuredContent"]["sql"].as_str().expect("sql");
     assert!(sql.contains("\"name\" = $1"), "{sql}");
     assert!(!sql.contains("1 OR 1=1"), "{sql}");
     // LIKE metacharacters in the value match literally.
-    let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "customers", "columns": ["id"], "filters": [{"column": "name", "op": "contains", "value": "100%_"}]}),
-        )
-        .await;
+    let name_contains = |value: &str| {
+        h.query(json!({"schema": "sales", "table": "customers", "columns": ["id"], "filters": [{"column": "name", "op": "contains", "value": value}]}))
+    };
+    let r = name_contains("100%_").await;
     assert_eq!(rows(&r), vec![json!([4])], "{r}");
-    let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "customers", "columns": ["id"], "filters": [{"column": "name", "op": "contains", "value": "%"}]}),
-        )
-        .await;
+    let r = name_contains("%").await;
     assert_eq!(
         rows(&r),
         vec![json!([4])],
@@ -413,40 +481,27 @@ async fn structured_queries_bind_values() {
 
 #[tokio::test]
 async fn typed_values_and_aggregates() {
-    let Some(urls) = urls("typed_values_and_aggregates").await else {
+    let Some(h) = serve("typed_values_and_aggregates", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     // Typed values through text casts: numeric, timestamptz, uuid, date; lists.
     let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "orders", "columns": ["id"],
+        .query(json!({"schema": "sales", "table": "orders", "columns": ["id"],
                    "filters": [{"column": "total", "op": "gte", "value": 900},
                                {"column": "created_at", "op": "between", "value": ["2026-11-01T00:00:00Z", "2026-11-10T00:00:00Z"]},
-                               {"column": "customer_id", "op": "in", "value": [3, 4, 5, 6, 7]}]}),
-        )
+                               {"column": "customer_id", "op": "in", "value": [3, 4, 5, 6, 7]}]}))
         .await;
     let expected = h
-        .admin
-        .query(
+        .truth(
             "SELECT id FROM sales.orders WHERE total >= 900 AND created_at BETWEEN '2026-11-01' AND '2026-11-10' \
                AND customer_id IN (3,4,5,6,7) ORDER BY id",
-            &[],
+            |row| json!([row.get::<_, i32>(0)]),
         )
-        .await
-        .expect("ground truth");
-    let expected: Vec<Value> = expected
-        .iter()
-        .map(|row| json!([row.get::<_, i32>(0)]))
-        .collect();
+        .await;
     assert_eq!(rows(&r), expected);
     let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "products", "columns": ["sku", "Display Name", "tags", "attrs", "launched", "uid"],
-                   "filters": [{"column": "uid", "op": "eq", "value": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}]}),
-        )
+        .query(json!({"schema": "sales", "table": "products", "columns": ["sku", "Display Name", "tags", "attrs", "launched", "uid"],
+                   "filters": [{"column": "uid", "op": "eq", "value": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}]}))
         .await;
     assert_eq!(
         rows(&r),
@@ -454,179 +509,128 @@ async fn typed_values_and_aggregates() {
             json!(["SKU-1", "Widget", ["tools", "small"], {"color": "red"}, "2025-01-15", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])
         ]
     );
-    let e = h
-        .err(
-            "pg_query",
-            json!({"schema": "sales", "table": "products", "filters": [{"column": "uid", "op": "eq", "value": "not-a-uuid"}]}),
-        )
-        .await;
-    assert!(e.contains("invalid value"), "{e}");
+    h.refused(
+        "pg_query",
+        json!({"schema": "sales", "table": "products", "filters": [{"column": "uid", "op": "eq", "value": "not-a-uuid"}]}),
+        &["invalid value"],
+    )
+    .await;
     // Aggregates.
     let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "orders", "group_by": ["status"],
+        .query(json!({"schema": "sales", "table": "orders", "group_by": ["status"],
                    "aggregates": [{"fn": "count"}, {"fn": "sum", "column": "total", "alias": "revenue"}],
-                   "order_by": [{"column": "revenue", "direction": "desc"}]}),
-        )
+                   "order_by": [{"column": "revenue", "direction": "desc"}]}))
         .await;
     let truth = h
-        .admin
-        .query(
+        .truth(
             "SELECT status, count(*), sum(total)::text FROM sales.orders GROUP BY status ORDER BY sum(total) DESC",
-            &[],
+            |row| {
+                json!([
+                    row.get::<_, String>(0),
+                    row.get::<_, i64>(1),
+                    row.get::<_, String>(2)
+                ])
+            },
         )
-        .await
-        .expect("ground truth");
-    let truth: Vec<Value> = truth
-        .iter()
-        .map(|row| {
-            json!([
-                row.get::<_, String>(0),
-                row.get::<_, i64>(1),
-                row.get::<_, String>(2)
-            ])
-        })
-        .collect();
+        .await;
     assert_eq!(rows(&r), truth);
 }
 
 #[tokio::test]
 async fn names_are_checked_against_the_catalog() {
-    let Some(urls) = urls("names_are_checked_against_the_catalog").await else {
+    let Some(h) = serve("names_are_checked_against_the_catalog", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
-    let e = h
-        .err(
-            "pg_query",
+    let refused = [
+        (
             json!({"schema": "sales", "table": "orders\"; DROP TABLE x; --"}),
-        )
-        .await;
-    assert!(e.contains("unknown table"), "{e}");
-    let e = h
-        .err("pg_query", json!({"schema": "hr", "table": "salaries"}))
-        .await;
-    assert!(e.contains("unknown schema"), "{e}");
-    let e = h
-        .err("pg_query", json!({"schema": "sales", "table": "secrets"}))
-        .await;
-    assert!(e.contains("unknown table"), "{e}");
-    let e = h
-        .err("pg_query", json!({"schema": "sales", "table": "ordrs"}))
-        .await;
-    assert!(e.contains("did you mean orders"), "{e}");
-    let e = h
-        .err(
-            "pg_query",
+            &["unknown table"][..],
+        ),
+        (
+            json!({"schema": "hr", "table": "salaries"}),
+            &["unknown schema"],
+        ),
+        (
+            json!({"schema": "sales", "table": "secrets"}),
+            &["unknown table"],
+        ),
+        (
+            json!({"schema": "sales", "table": "ordrs"}),
+            &["did you mean orders"],
+        ),
+        (
             json!({"schema": "sales", "table": "orders", "columns": ["totl"]}),
-        )
-        .await;
-    assert!(
-        e.contains("unknown column `totl`") && e.contains("did you mean total"),
-        "{e}"
-    );
-    let e = h
-        .err(
-            "pg_query",
+            &["unknown column `totl`", "did you mean total"],
+        ),
+        (
             json!({"schema": "sales", "table": "customers", "columns": ["ssn"]}),
-        )
-        .await;
-    assert!(e.contains("unknown column `ssn`"), "{e}");
-    // A bad argument shape is a tool error naming the field, not a protocol error.
-    let e = h
-        .err(
-            "pg_query",
+            &["unknown column `ssn`"],
+        ),
+        // A bad argument shape is a tool error naming the field, not a protocol error.
+        (
             json!({"schema": "sales", "table": "orders", "filters": [{"column": "id", "op": "drop", "value": 1}]}),
-        )
-        .await;
-    assert!(e.contains("filters"), "{e}");
+            &["filters"],
+        ),
+    ];
+    for (args, needles) in refused {
+        h.refused("pg_query", args, needles).await;
+    }
 }
 
 #[tokio::test]
 async fn pages_are_capped_and_continue_by_cursor() {
-    let Some(urls) = urls("pages_are_capped_and_continue_by_cursor").await else {
+    let Some(h) = serve("pages_are_capped_and_continue_by_cursor", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
-    let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "events", "limit": 100}),
-        )
-        .await;
+    let events = json!({"schema": "sales", "table": "events", "limit": 100});
+    let r = h.query(events.clone()).await;
     let s = &r["structuredContent"];
     assert_eq!(s["returned_rows"], 100);
     assert_eq!(s["truncated"], true);
     assert!(text(&r).contains("truncated"), "{r}");
     // Follow the cursor twice: ids 1..=300, in order, without gaps or repeats.
-    let mut ids: Vec<i64> = rows(&r).iter().filter_map(|row| row[0].as_i64()).collect();
+    let mut ids_seen = ids(&rows(&r));
     let mut cursor = s["next_cursor"].as_str().expect("cursor").to_owned();
     for _ in 0..2 {
-        let r = h
-            .ok(
-                "pg_query",
-                json!({"schema": "sales", "table": "events", "limit": 100, "cursor": cursor}),
-            )
-            .await;
-        ids.extend(rows(&r).iter().filter_map(|row| row[0].as_i64()));
+        let mut args = events.clone();
+        args["cursor"] = json!(cursor);
+        let r = h.query(args).await;
+        ids_seen.extend(ids(&rows(&r)));
         cursor = r["structuredContent"]["next_cursor"]
             .as_str()
             .expect("cursor")
             .to_owned();
     }
-    assert_eq!(ids, (1..=300).collect::<Vec<i64>>());
+    assert_eq!(ids_seen, (1..=300).collect::<Vec<i64>>());
     // Sorted on a non-unique column, pages still partition the table.
-    let mut seen = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut args = json!({"schema": "sales", "table": "orders", "columns": ["id", "status"],
-                               "order_by": [{"column": "status", "direction": "desc"}], "limit": 25});
-        if let Some(c) = &cursor {
-            args["cursor"] = json!(c);
-        }
-        let r = h.ok("pg_query", args).await;
-        seen.extend(rows(&r));
-        match r["structuredContent"]["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => break,
-        }
-    }
-    let truth = h
-        .admin
-        .query(
-            "SELECT id, status FROM sales.orders ORDER BY status DESC, id",
-            &[],
-        )
-        .await
-        .expect("ground truth");
-    let truth: Vec<Value> = truth
-        .iter()
-        .map(|row| json!([row.get::<_, i32>(0), row.get::<_, String>(1)]))
-        .collect();
-    assert_eq!(seen, truth);
-    // A cursor of another query is refused.
-    let e = h
-        .err(
-            "pg_query",
-            json!({"schema": "sales", "table": "orders", "cursor": s["next_cursor"]}),
+    let seen = h
+        .all_pages(
+            &json!({"schema": "sales", "table": "orders", "columns": ["id", "status"],
+                           "order_by": [{"column": "status", "direction": "desc"}], "limit": 25}),
         )
         .await;
-    assert!(e.contains("different query"), "{e}");
+    let truth = h
+        .truth(
+            "SELECT id, status FROM sales.orders ORDER BY status DESC, id",
+            |row| json!([row.get::<_, i32>(0), row.get::<_, String>(1)]),
+        )
+        .await;
+    assert_eq!(seen, truth);
+    // A cursor of another query is refused.
+    h.refused(
+        "pg_query",
+        json!({"schema": "sales", "table": "orders", "cursor": s["next_cursor"]}),
+        &["different query"],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn byte_and_cell_caps() {
-    let Some(urls) = urls("byte_and_cell_caps").await else {
+    let Some(h) = serve("byte_and_cell_caps", |c| c.max_bytes = 4096).await else {
         return;
     };
-    let h = harness(&urls, |c| c.max_bytes = 4096).await;
-    let r = h
-        .ok(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT repeat('x', 10000000) AS big"}),
-        )
-        .await;
+    let r = h.sql("SELECT repeat('x', 10000000) AS big").await;
     let cell = rows(&r)[0][0].as_str().expect("a string").to_owned();
     assert!(
         cell.ends_with("…[truncated 9997952 bytes]"),
@@ -635,10 +639,7 @@ async fn byte_and_cell_caps() {
     );
     assert!(r["structuredContent"].to_string().len() < 4096 + 1024);
     let r = h
-        .ok(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT g, repeat('y', 1000) FROM generate_series(1, 50) g"}),
-        )
+        .sql("SELECT g, repeat('y', 1000) FROM generate_series(1, 50) g")
         .await;
     let s = &r["structuredContent"];
     assert_eq!(s["truncated"], true, "{s}");
@@ -654,10 +655,9 @@ async fn byte_and_cell_caps() {
 
 #[tokio::test]
 async fn raw_sql_refuses_every_write_and_data_stays() {
-    let Some(urls) = urls("raw_sql_refuses_every_write_and_data_stays").await else {
+    let Some(h) = serve("raw_sql_refuses_every_write_and_data_stays", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     let before = checksum(&h.admin).await;
     let corpus = [
         "DELETE FROM sales.orders",
@@ -687,31 +687,25 @@ async fn raw_sql_refuses_every_write_and_data_stays() {
         let e = h.err("pg_run_readonly_sql", json!({"sql": sql})).await;
         assert!(!e.is_empty(), "{sql}");
     }
-    let e = h
-        .err(
-            "pg_explain",
-            json!({"sql": "DELETE FROM sales.orders", "analyze": true}),
-        )
-        .await;
-    assert!(e.contains("SQL gate"), "{e}");
+    h.refused(
+        "pg_explain",
+        json!({"sql": "DELETE FROM sales.orders", "analyze": true}),
+        &["SQL gate"],
+    )
+    .await;
     assert_eq!(checksum(&h.admin).await, before, "fixture data changed");
-    let locks: i64 = h
-        .admin
-        .query_one(
+    let locks = h
+        .count_own(
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
               WHERE a.application_name = $1 AND l.locktype = 'advisory'",
-            &[&h.app_name],
         )
-        .await
-        .expect("pg_locks")
-        .get(0);
+        .await;
     assert_eq!(locks, 0);
     // Legitimate analytics pass.
     let r = h
-        .ok(
-            "pg_run_readonly_sql",
-            json!({"sql": "WITH t AS (SELECT customer_id, sum(total) s FROM orders GROUP BY 1) \
-                          SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) FROM t"}),
+        .sql(
+            "WITH t AS (SELECT customer_id, sum(total) s FROM orders GROUP BY 1) \
+             SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) FROM t",
         )
         .await;
     assert_eq!(r["structuredContent"]["returned_rows"], 1, "{r}");
@@ -719,60 +713,30 @@ async fn raw_sql_refuses_every_write_and_data_stays() {
 
 #[tokio::test]
 async fn errors_are_actionable() {
-    let Some(urls) = urls("errors_are_actionable").await else {
+    let Some(h) = serve("errors_are_actionable", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
-    let e = h
-        .err(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT nme FROM sales.customers"}),
-        )
+    h.sql_refused(
+        "SELECT nme FROM sales.customers",
+        &["unknown column", "position 8"],
+    )
+    .await;
+    h.sql_refused("SELECT * FROM sales.nope", &["unknown table"])
         .await;
-    assert!(
-        e.contains("unknown column") && e.contains("position 8"),
-        "{e}"
-    );
-    let e = h
-        .err(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT * FROM sales.nope"}),
-        )
-        .await;
-    assert!(e.contains("unknown table"), "{e}");
     // The gate's parser cannot read it; Postgres explains where it is wrong.
-    let e = h
-        .err(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT id FROM sales.orders WHERE"}),
-        )
+    h.sql_refused(
+        "SELECT id FROM sales.orders WHERE",
+        &["syntax error", "position 34"],
+    )
+    .await;
+    h.sql_refused("SELECT 1; SELECT 2", &["exactly one statement"])
         .await;
-    assert!(
-        e.contains("syntax error") && e.contains("position 34"),
-        "{e}"
-    );
-    let e = h
-        .err("pg_run_readonly_sql", json!({"sql": "SELECT 1; SELECT 2"}))
-        .await;
-    assert!(e.contains("exactly one statement"), "{e}");
     // Postgres down: a fast, clear isError.
     let mut options = DbOptions::new(Duration::from_secs(1));
     options.connect_timeout = Duration::from_secs(2);
     let down = Db::new("host=127.0.0.1 port=1 user=mcp_ro dbname=x", &options).expect("pool");
-    let client =
-        TestClient::new(postgres::builder(App::new(down, Config::new(false)), None).build());
-    client
-        .initialize("2025-11-25", json!({}))
-        .await
-        .expect("initialize");
     let started = Instant::now();
-    let r = client
-        .request(
-            "tools/call",
-            json!({"name": "pg_list_schemas", "arguments": {}}),
-        )
-        .await
-        .expect("a tool result");
+    let r = list_schemas_on(down).await;
     assert_eq!(r["isError"], true, "{r}");
     assert!(text(&r).contains("Postgres unavailable"), "{r}");
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -780,102 +744,89 @@ async fn errors_are_actionable() {
 
 #[tokio::test]
 async fn statement_timeout_fires_and_cannot_be_disabled() {
-    let Some(urls) = urls("statement_timeout_fires_and_cannot_be_disabled").await else {
+    let Some(h) = serve("statement_timeout_fires_and_cannot_be_disabled", |c| {
+        c.statement_timeout = Duration::from_millis(500);
+    })
+    .await
+    else {
         return;
     };
-    let h = harness(&urls, |c| c.statement_timeout = Duration::from_millis(500)).await;
-    let e = h
-        .err(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT count(*) FROM sales.events a, sales.events b"}),
-        )
-        .await;
-    assert!(e.contains("500 ms statement timeout"), "{e}");
+    h.sql_refused(
+        "SELECT count(*) FROM sales.events a, sales.events b",
+        &["500 ms statement timeout"],
+    )
+    .await;
     // The gate refuses set_config; a function that calls it gets past the gate, and the armed
     // timer of the running statement still fires.
-    let e = h
-        .err(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT set_config('statement_timeout', '0', true), count(*) FROM sales.events a, sales.events b"}),
-        )
-        .await;
-    assert!(e.contains("set_config"), "{e}");
-    let e = h
-        .err(
-            "pg_run_readonly_sql",
-            json!({"sql": "SELECT sales.disable_timeout(), count(*) FROM sales.events a, sales.events b"}),
-        )
-        .await;
-    assert!(e.contains("500 ms statement timeout"), "{e}");
+    h.sql_refused(
+        "SELECT set_config('statement_timeout', '0', true), count(*) FROM sales.events a, sales.events b",
+        &["set_config"],
+    )
+    .await;
+    h.sql_refused(
+        "SELECT sales.disable_timeout(), count(*) FROM sales.events a, sales.events b",
+        &["500 ms statement timeout"],
+    )
+    .await;
     // The connection is usable right away.
-    h.ok("pg_run_readonly_sql", json!({"sql": "SELECT 1"}))
-        .await;
+    h.sql("SELECT 1").await;
 }
 
 #[tokio::test]
 async fn client_cancel_stops_the_server_query() {
-    let Some(urls) = urls("client_cancel_stops_the_server_query").await else {
+    let Some(h) = serve("client_cancel_stops_the_server_query", |c| {
+        c.statement_timeout = Duration::from_secs(30);
+    })
+    .await
+    else {
         return;
     };
-    let h = harness(&urls, |c| c.statement_timeout = Duration::from_secs(30)).await;
     let id = RequestId::Number(7_000);
     let pending = h.client.send_request(
         id.clone(),
         "tools/call",
         json!({"name": "pg_run_readonly_sql", "arguments": {"sql": "SELECT count(*) FROM sales.events a, sales.events b"}}),
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while h.active().await == 0 {
-        assert!(Instant::now() < deadline, "the query never started");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    h.wait_active(
+        Duration::from_secs(10),
+        |n| n > 0,
+        "the query never started",
+    )
+    .await;
     h.client.notify(
         "notifications/cancelled",
         json!({"requestId": 7_000, "reason": "test"}),
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while h.active().await > 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the server-side query still runs after the client cancelled"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    h.wait_active(
+        Duration::from_secs(5),
+        |n| n == 0,
+        "the server-side query still runs after the client cancelled",
+    )
+    .await;
     drop(pending);
     // The pool is healthy: the next call answers at once.
     let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "orders", "limit": 1}),
-        )
+        .query(json!({"schema": "sales", "table": "orders", "limit": 1}))
         .await;
     assert_eq!(r["structuredContent"]["returned_rows"], 1);
 }
 
 #[tokio::test]
 async fn pool_connections_stay_clean() {
-    let Some(urls) = urls("pool_connections_stay_clean").await else {
+    let Some(h) = serve("pool_connections_stay_clean", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     for _ in 0..3 {
-        let _ = h
-            .call(
-                "pg_run_readonly_sql",
-                json!({"sql": "SELECT pg_advisory_lock(42)"}),
-            )
-            .await;
-        let _ = h
-            .call("pg_run_readonly_sql", json!({"sql": "LISTEN ch"}))
-            .await;
+        for sql in ["SELECT pg_advisory_lock(42)", "LISTEN ch"] {
+            let _ = h.call("pg_run_readonly_sql", json!({ "sql": sql })).await;
+        }
     }
     for _ in 0..5 {
         let r = h
-            .ok(
-                "pg_run_readonly_sql",
-                json!({"sql": "SELECT current_setting('default_transaction_read_only') AS ro, \
-                               current_setting('transaction_read_only') AS tx_ro, \
-                               (SELECT count(*) FROM pg_listening_channels()) AS listening"}),
+            .sql(
+                "SELECT current_setting('default_transaction_read_only') AS ro, \
+                 current_setting('transaction_read_only') AS tx_ro, \
+                 (SELECT count(*) FROM pg_listening_channels()) AS listening",
             )
             .await;
         assert_eq!(rows(&r), vec![json!(["on", "on", 0])], "{r}");
@@ -884,10 +835,9 @@ async fn pool_connections_stay_clean() {
 
 #[tokio::test]
 async fn explain_is_safe() {
-    let Some(urls) = urls("explain_is_safe").await else {
+    let Some(h) = serve("explain_is_safe", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     let r = h
         .ok(
             "pg_explain",
@@ -912,26 +862,21 @@ async fn explain_is_safe() {
             .contains("orders"),
         "{r}"
     );
-    let e = h
-        .err(
-            "pg_explain",
-            json!({"sql": "UPDATE sales.orders SET total = 0", "analyze": true}),
-        )
-        .await;
-    assert!(e.contains("SQL gate"), "{e}");
+    h.refused(
+        "pg_explain",
+        json!({"sql": "UPDATE sales.orders SET total = 0", "analyze": true}),
+        &["SQL gate"],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn database_content_is_framed_as_untrusted() {
-    let Some(urls) = urls("database_content_is_framed_as_untrusted").await else {
+    let Some(h) = serve("database_content_is_framed_as_untrusted", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
     let r = h
-        .ok(
-            "pg_query",
-            json!({"schema": "sales", "table": "customers", "filters": [{"column": "name", "op": "eq", "value": "Mallory"}]}),
-        )
+        .query(json!({"schema": "sales", "table": "customers", "filters": [{"column": "name", "op": "eq", "value": "Mallory"}]}))
         .await;
     let t = text(&r);
     let open = t.find("\n<untrusted-data-").expect("an opening marker") + 1;
@@ -950,33 +895,29 @@ async fn posture_check_flags_writable_roles() {
     let Some(urls) = urls("posture_check_flags_writable_roles").await else {
         return;
     };
-    let owner = connect(&urls.owner).await;
-    let p = posture::check(&owner).await.expect("posture");
+    let posture_of =
+        |url: String| async move { posture::check(&connect(&url).await).await.expect("posture") };
+    let p = posture_of(urls.owner).await;
     assert!(p.can_write(), "{p}");
     assert!(p.to_string().contains("owns relations"), "{p}");
-    let ro = connect(&urls.ro).await;
-    let p = posture::check(&ro).await.expect("posture");
+    let p = posture_of(urls.ro).await;
     assert!(!p.can_write(), "{p}");
-    let admin = connect(&urls.admin).await;
-    let p = posture::check(&admin).await.expect("posture");
+    let p = posture_of(urls.admin).await;
     assert!(p.to_string().contains("superuser"), "{p}");
 }
 
 #[tokio::test]
 async fn raw_tool_is_absent_unless_enabled() {
-    let Some(urls) = urls("raw_tool_is_absent_unless_enabled").await else {
+    let Some(h) = serve("raw_tool_is_absent_unless_enabled", |c| c.raw_sql = false).await else {
         return;
     };
-    let h = harness(&urls, |c| c.raw_sql = false).await;
     let list = h
         .client
         .request("tools/list", json!({}))
         .await
         .expect("tools/list");
-    let tools = list["tools"].as_array().expect("tools");
-    let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
     assert_eq!(
-        names,
+        names(&list["tools"], "tools"),
         vec![
             "pg_list_schemas",
             "pg_list_tables",
@@ -986,6 +927,7 @@ async fn raw_tool_is_absent_unless_enabled() {
             "pg_explain"
         ]
     );
+    let tools = list["tools"].as_array().expect("tools");
     for t in tools {
         assert_eq!(t["annotations"]["readOnlyHint"], true, "{t}");
         assert!(t["outputSchema"].is_object(), "{t}");
@@ -1033,24 +975,9 @@ async fn tls_require_verifies_the_server() {
             .and_then(|c| c.get_ports().first().copied())
             .unwrap_or(5432)
     );
-    let call = |db: Db| async move {
-        let client =
-            TestClient::new(postgres::builder(App::new(db, Config::new(false)), None).build());
-        client
-            .initialize("2025-11-25", json!({}))
-            .await
-            .expect("initialize");
-        client
-            .request(
-                "tools/call",
-                json!({"name": "pg_list_schemas", "arguments": {}}),
-            )
-            .await
-            .expect("a tool result")
-    };
     // Not trusted: the self-signed certificate is refused.
     let untrusted = Db::new(&url, &DbOptions::new(Duration::from_secs(5))).expect("pool");
-    let r = call(untrusted).await;
+    let r = list_schemas_on(untrusted).await;
     assert_eq!(r["isError"], true, "{r}");
     assert!(text(&r).contains("Postgres unavailable"), "{r}");
     // Trusted through --tls-ca-file: a verified TLS connection.
@@ -1058,7 +985,7 @@ async fn tls_require_verifies_the_server() {
     options.tls_ca_file = Some(snakeoil.to_path_buf());
     let trusted = Db::new(&url, &options).expect("pool");
     // A clone keeps the pool (and its connection) alive for the check below.
-    let r = call(trusted.clone()).await;
+    let r = list_schemas_on(trusted.clone()).await;
     assert_ne!(r["isError"], true, "{r}");
     let encrypted: i64 = admin
         .query_one(
@@ -1075,24 +1002,12 @@ async fn tls_require_verifies_the_server() {
 
 #[tokio::test]
 async fn views_page_by_offset() {
-    let Some(urls) = urls("views_page_by_offset").await else {
+    let Some(h) = serve("views_page_by_offset", |_| {}).await else {
         return;
     };
-    let h = harness(&urls, |_| {}).await;
-    let mut seen = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut args = json!({"schema": "sales", "table": "customer_totals",
-                               "columns": ["customer_id", "revenue"], "limit": 3});
-        if let Some(c) = &cursor {
-            args["cursor"] = json!(c);
-        }
-        let r = h.ok("pg_query", args).await;
-        seen.extend(rows(&r).into_iter().filter_map(|row| row[0].as_i64()));
-        match r["structuredContent"]["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => break,
-        }
-    }
-    assert_eq!(seen, (1..=8).collect::<Vec<i64>>());
+    let seen = h
+        .all_pages(&json!({"schema": "sales", "table": "customer_totals",
+                           "columns": ["customer_id", "revenue"], "limit": 3}))
+        .await;
+    assert_eq!(ids(&seen), (1..=8).collect::<Vec<i64>>());
 }
