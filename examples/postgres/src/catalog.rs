@@ -429,6 +429,18 @@ const FK_COLUMNS: &str = "ARRAY(SELECT a.attname::text FROM unnest(con.conkey) W
 const FK_REFERENCED: &str = "ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
        JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)";
 
+/// The foreign keys whose `this_end` (`conrelid` or `confrelid`) is `$1`, with the table at
+/// `other_end` as `c` in schema `n`; `rest` adds conditions and the order.
+fn fk_sql(this_end: &str, other_end: &str, rest: &str) -> String {
+    format!(
+        "SELECT con.conname::text, {FK_COLUMNS}, n.nspname::text, c.relname::text, {FK_REFERENCED} \
+           FROM pg_catalog.pg_constraint con \
+           JOIN pg_catalog.pg_class c ON c.oid = con.{other_end} \
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+          WHERE con.{this_end} = $1 AND con.contype = 'f'{rest}"
+    )
+}
+
 /// Loads comment, size, keys and indexes of a resolved relation.
 ///
 /// # Errors
@@ -449,26 +461,14 @@ pub async fn details(
         .await?;
     let (comment, row_estimate, total_bytes) = (row.get(0), row.get(1), row.get(2));
     let outgoing = tx
-        .query(
-            &format!(
-                "SELECT con.conname::text, {FK_COLUMNS}, fn.nspname::text, fc.relname::text, {FK_REFERENCED} \
-                   FROM pg_catalog.pg_constraint con \
-                   JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid \
-                   JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace \
-                  WHERE con.conrelid = $1 AND con.contype = 'f' ORDER BY 1"
-            ),
-            &[&rel.oid],
-        )
+        .query(&fk_sql("conrelid", "confrelid", " ORDER BY 1"), &[&rel.oid])
         .await?;
     let incoming = tx
         .query(
-            &format!(
-                "SELECT con.conname::text, {FK_COLUMNS}, n.nspname::text, c.relname::text, {FK_REFERENCED} \
-                   FROM pg_catalog.pg_constraint con \
-                   JOIN pg_catalog.pg_class c ON c.oid = con.conrelid \
-                   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                  WHERE con.confrelid = $1 AND con.contype = 'f' AND n.nspname = ANY($2) \
-                    AND {READABLE} ORDER BY 3, 4, 1"
+            &fk_sql(
+                "confrelid",
+                "conrelid",
+                &format!(" AND n.nspname = ANY($2) AND {READABLE} ORDER BY 3, 4, 1"),
             ),
             &[&rel.oid, &allowed],
         )

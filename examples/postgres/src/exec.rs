@@ -156,6 +156,16 @@ pub struct Prepared {
     pub type_names: Vec<String>,
 }
 
+impl Prepared {
+    /// The parameters as `query` and `bind` take them.
+    pub fn param_refs(&self) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
+        self.params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect()
+    }
+}
+
 /// Prepares `prefix` + `select` and converts its values to the parameter types Postgres
 /// inferred. Slots of types without a native binding are rewritten as text casts, and (with
 /// `cast_outputs`) output columns [`Cell`] cannot decode are selected as `::text`; either
@@ -287,11 +297,7 @@ pub async fn fetch(
     hidden: usize,
     caps: Caps,
 ) -> Result<Page, DbError> {
-    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = prepared
-        .params
-        .iter()
-        .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-        .collect();
+    let params = prepared.param_refs();
     let columns = prepared.stmt.columns();
     let visible = columns.len().saturating_sub(hidden);
     let mut page = Page {

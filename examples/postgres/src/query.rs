@@ -182,6 +182,27 @@ impl Spec {
         }
     }
 
+    /// A query built from the optional arguments of `pg_query` and `pg_explain`.
+    pub fn from_args(
+        schema: String,
+        table: String,
+        columns: Option<Vec<String>>,
+        filters: Option<Vec<Filter>>,
+        order_by: Option<Vec<OrderBy>>,
+        group_by: Option<Vec<String>>,
+        aggregates: Option<Vec<Aggregate>>,
+    ) -> Self {
+        Self {
+            schema,
+            table,
+            columns: columns.unwrap_or_default(),
+            filters: filters.unwrap_or_default(),
+            order_by: order_by.unwrap_or_default(),
+            group_by: group_by.unwrap_or_default(),
+            aggregates: aggregates.unwrap_or_default(),
+        }
+    }
+
     fn aggregating(&self) -> bool {
         !self.aggregates.is_empty() || !self.group_by.is_empty()
     }

@@ -89,14 +89,10 @@ pub async fn pg_explain(
     #[ctx] who: Principal,
     #[ctx] cancel: CancellationToken,
 ) -> Result<Structured<Explained>, ToolError> {
-    let _permit = app.admit(&who, &cancel).await?;
-    let mut spec = Spec::new(schema, table);
-    spec.columns = columns.unwrap_or_default();
-    spec.filters = filters.unwrap_or_default();
-    spec.order_by = order_by.unwrap_or_default();
-    spec.group_by = group_by.unwrap_or_default();
-    spec.aggregates = aggregates.unwrap_or_default();
-    explain_structured(&app, &cancel, spec, limit, analyze.unwrap_or(false)).await
+    let spec = Spec::from_args(
+        schema, table, columns, filters, order_by, group_by, aggregates,
+    );
+    explain_structured(&app, &who, &cancel, spec, limit, analyze.unwrap_or(false)).await
 }
 
 /// Show how Postgres would run a query: either a structured query (schema, table and the
@@ -152,18 +148,13 @@ pub async fn pg_explain_with_sql(
     match (sql, schema, table) {
         (Some(sql), None, None) => {
             raw::require_raw_scope(&app, &who)?;
-            let _permit = app.admit(&who, &cancel).await?;
             explain_raw(&app, &who, &cancel, sql, analyze).await
         }
         (None, Some(schema), Some(table)) => {
-            let _permit = app.admit(&who, &cancel).await?;
-            let mut spec = Spec::new(schema, table);
-            spec.columns = columns.unwrap_or_default();
-            spec.filters = filters.unwrap_or_default();
-            spec.order_by = order_by.unwrap_or_default();
-            spec.group_by = group_by.unwrap_or_default();
-            spec.aggregates = aggregates.unwrap_or_default();
-            explain_structured(&app, &cancel, spec, limit, analyze).await
+            let spec = Spec::from_args(
+                schema, table, columns, filters, order_by, group_by, aggregates,
+            );
+            explain_structured(&app, &who, &cancel, spec, limit, analyze).await
         }
         _ => Err(ToolError::new(
             "give either `sql`, or `schema` and `table` (with the pg_query arguments), not both",
@@ -179,13 +170,16 @@ fn explain_prefix(analyze: bool) -> &'static str {
     }
 }
 
+/// Explains a structured query, once one of the caller's in-flight slots is free.
 async fn explain_structured(
     app: &App,
+    who: &Principal,
     cancel: &CancellationToken,
     spec: Spec,
     limit: Option<u32>,
     analyze: bool,
 ) -> Result<Structured<Explained>, ToolError> {
+    let _permit = app.admit(who, cancel).await?;
     let (limit, _) = app.config().clamp_limit(limit);
     let state = app.clone();
     let explained = app
@@ -198,12 +192,7 @@ async fn explain_structured(
                 let built = query::build(&spec, &rel, limit, None)?;
                 let prefix = explain_prefix(analyze);
                 let prepared = exec::prepare(&tx, &built.select, prefix, false).await?;
-                let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = prepared
-                    .params
-                    .iter()
-                    .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-                    .collect();
-                let rows = tx.query(&prepared.stmt, &params).await?;
+                let rows = tx.query(&prepared.stmt, &prepared.param_refs()).await?;
                 tx.rollback().await?;
                 let plan = plan_of(&rows)?;
                 let sql = prepared.sql.strip_prefix(prefix).map(str::to_owned);
@@ -216,6 +205,8 @@ async fn explain_structured(
     Ok(Structured::new(explained, text))
 }
 
+/// Explains raw SQL (gate, plan check, then `ANALYZE` when asked), once one of the caller's
+/// in-flight slots is free.
 async fn explain_raw(
     app: &App,
     who: &Principal,
@@ -223,6 +214,7 @@ async fn explain_raw(
     sql: String,
     analyze: bool,
 ) -> Result<Structured<Explained>, ToolError> {
+    let _permit = app.admit(who, cancel).await?;
     raw::gate(app, cancel, &sql).await?;
     let state = app.clone();
     let model_sql = sql.clone();

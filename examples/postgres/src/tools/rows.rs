@@ -183,12 +183,9 @@ pub async fn pg_query(
     #[ctx] cancel: CancellationToken,
 ) -> Result<Structured<Rows>, ToolError> {
     let _permit = app.admit(&who, &cancel).await?;
-    let mut spec = Spec::new(schema, table);
-    spec.columns = columns.unwrap_or_default();
-    spec.filters = filters.unwrap_or_default();
-    spec.order_by = order_by.unwrap_or_default();
-    spec.group_by = group_by.unwrap_or_default();
-    spec.aggregates = aggregates.unwrap_or_default();
+    let spec = Spec::from_args(
+        schema, table, columns, filters, order_by, group_by, aggregates,
+    );
     let (limit, lowered) = app.config().clamp_limit(limit);
     let state = app.clone();
     let (mut rows, what) = app
