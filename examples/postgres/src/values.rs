@@ -498,33 +498,27 @@ fn uuid_to_string(b: [u8; 16]) -> String {
     )
 }
 
-/// Days since 2000-01-01 (Postgres's epoch) to a civil date (Howard Hinnant's algorithm).
-fn civil_from_pg_days(days: i64) -> (i64, u32, u32) {
-    // 2000-01-01 is day 10 957 after 1970-01-01; the algorithm counts from 0000-03-01.
-    let z = days + 10_957 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
+/// The Julian day number of 2000-01-01, Postgres's epoch.
+const PG_EPOCH_JULIAN_DAY: i64 = 2_451_545;
+
+/// `YYYY-MM-DD` of a day counted from 2000-01-01. Days outside the years `time` represents
+/// (±9999) are named by their count, which Postgres's own range reaches only in exotic data.
+fn day_to_string(days: i64) -> String {
+    let date = (days + PG_EPOCH_JULIAN_DAY)
+        .try_into()
+        .ok()
+        .and_then(|jd| time::Date::from_julian_day(jd).ok());
+    match date {
+        Some(d) => format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+        None => format!("{days} days from 2000-01-01"),
+    }
 }
 
 fn date_to_string(days: i32) -> String {
     match days {
         i32::MAX => "infinity".to_owned(),
         i32::MIN => "-infinity".to_owned(),
-        _ => {
-            let (y, m, d) = civil_from_pg_days(i64::from(days));
-            format!("{y:04}-{m:02}-{d:02}")
-        }
+        _ => day_to_string(i64::from(days)),
     }
 }
 
@@ -558,10 +552,10 @@ pub fn timestamp_to_string(micros: i64, utc: bool) -> String {
         i64::MIN => return "-infinity".to_owned(),
         _ => {}
     }
-    let (y, m, d) = civil_from_pg_days(micros.div_euclid(DAY));
+    let date = day_to_string(micros.div_euclid(DAY));
     let time = time_to_string(micros.rem_euclid(DAY));
     let zone = if utc { "Z" } else { "" };
-    format!("{y:04}-{m:02}-{d:02}T{time}{zone}")
+    format!("{date}T{time}{zone}")
 }
 
 /// `interval_send`: microseconds, days, months; rendered like Postgres's default style
@@ -857,6 +851,13 @@ mod tests {
         assert_eq!(date_to_string(-1), "1999-12-31");
         assert_eq!(date_to_string(9800), "2026-10-31");
         assert_eq!(date_to_string(60), "2000-03-01");
+        assert_eq!(date_to_string(-730_119), "0001-01-01");
+        assert_eq!(date_to_string(2_921_939), "9999-12-31");
+        assert_eq!(
+            date_to_string(-2_000_000_000),
+            "-2000000000 days from 2000-01-01"
+        );
+        assert_eq!(date_to_string(i32::MIN), "-infinity");
         assert_eq!(timestamp_to_string(0, true), "2000-01-01T00:00:00Z");
         assert_eq!(
             timestamp_to_string(86_400_000_000 + 3_600_000_000 + 1_500, false),
