@@ -17,11 +17,20 @@
 //! - [`Summary::parse`]: reads the `N passed, M failed` line every client script ends with.
 //! - [`HttpServer`]: a server child process serving HTTP on an ephemeral port (its URL read from
 //!   the `listening on http://…` line on its stderr), killed when dropped.
+//! - For the production examples' tests (`tests/e2e/example_*.rs`): [`TempDir`],
+//!   [`closed_port`] (an upstream that is down), [`scrubbed_command`] (a server command free of
+//!   the caller's environment), [`start_server`], [`venv_python`], [`scenario_command`] and
+//!   [`check_scenarios`] (a scenario script of `tests/interop/examples/` and its verdict,
+//!   with a minimum number of checks), [`has_audit_line`], [`server_logs`] and
+//!   [`assert_no_secrets`] (log checks); and for the Atlassian examples,
+//!   [`AtlassianExample::run_scenarios`]: the fake Atlassian, the five server configurations
+//!   ([`AtlassianServers`]) and the script against them.
 
 use std::env;
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::{self, Read, Write as _};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -502,9 +511,422 @@ impl Summary {
     }
 }
 
+// ---- the production examples' end-to-end tests ---------------------------------------------
+
+/// How long a freshly started example server may take to announce its port.
+pub const START_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// How long a scenario script may run: a run takes well under a minute, but CI machines are
+/// shared and every request has its own 30 s limit inside the scripts.
+pub const SCENARIO_TIMEOUT: Duration = Duration::from_mins(5);
+
+/// A fresh directory under the system's temporary directory, removed with its contents when
+/// dropped.
+#[derive(Debug)]
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    /// `mcp-{name}-{pid}` under the temporary directory, created empty.
+    ///
+    /// # Panics
+    ///
+    /// The directory cannot be created.
+    pub fn new(name: &str) -> Self {
+        let path = env::temp_dir().join(format!("mcp-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
+        Self { path }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `text` to the file `name` in the directory; its path.
+    ///
+    /// # Panics
+    ///
+    /// The file cannot be written.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path.join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover temporary directory fails nothing.
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A loopback port nothing listens on (bound, then released): an upstream that is down.
+///
+/// # Panics
+///
+/// No loopback port can be bound.
+pub fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+    listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("local_addr: {e}"))
+        .port()
+}
+
+/// A command running `binary` without any of the caller's environment variables whose names
+/// start with one of `env_prefixes` (e.g. `JIRA_`, `MCP_`), so a developer's shell
+/// configuration cannot change what a test starts, and logging without ANSI colours
+/// (`NO_COLOR=1`).
+pub fn scrubbed_command(binary: &Path, env_prefixes: &[&str]) -> Command {
+    let mut command = Command::new(binary);
+    for (name, _) in env::vars_os() {
+        let text = name.to_string_lossy();
+        if env_prefixes.iter().any(|prefix| text.starts_with(prefix)) {
+            command.env_remove(&name);
+        }
+    }
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// [`HttpServer::start`] with [`START_TIMEOUT`].
+///
+/// # Panics
+///
+/// The server did not start; the message names `test` and `what` (the server's role).
+pub fn start_server(test: &str, what: &str, command: &mut Command) -> HttpServer {
+    HttpServer::start(command, START_TIMEOUT)
+        .unwrap_or_else(|e| panic!("{test}: cannot start the {what} server: {e}"))
+}
+
+/// The Python of `tests/interop/.venv`, or `None` when it is not usable: then `test` has been
+/// skipped loudly (or failed under CI, see [`skip_or_fail`]).
+pub fn venv_python(test: &str) -> Option<PathBuf> {
+    match Prerequisites::new().python() {
+        Ok(python) => Some(python),
+        Err(why) => {
+            skip_or_fail(test, &why);
+            None
+        }
+    }
+}
+
+/// `python tests/interop/examples/<script>`, run in `tests/interop/`.
+pub fn scenario_command(python: &Path, script: &str) -> Command {
+    let mut command = Command::new(python);
+    command
+        .arg(interop_dir().join("examples").join(script))
+        .current_dir(interop_dir());
+    command
+}
+
+/// Runs a scenario script (killed after [`SCENARIO_TIMEOUT`]) and requires exit 0 with
+/// `N passed, 0 failed`, N at least `at_least` (so a script that silently stops running some
+/// of its checks fails too); the summary, also written to stderr.
+///
+/// # Panics
+///
+/// The script could not run, failed, or passed fewer checks; the message holds its whole
+/// transcript, then `context()` (e.g. the servers' logs).
+pub fn check_scenarios(
+    test: &str,
+    command: &mut Command,
+    at_least: u32,
+    context: impl FnOnce() -> String,
+) -> Summary {
+    let run = run_with_timeout(command, SCENARIO_TIMEOUT)
+        .unwrap_or_else(|e| panic!("{test}: cannot run the scenario script: {e}"));
+    let summary = Summary::parse(&run.stdout);
+    match summary {
+        Some(summary) if run.success() && summary.failed == 0 && summary.passed >= at_least => {
+            let _ = writeln!(io::stderr(), "{test}: {} passed, 0 failed", summary.passed);
+            summary
+        }
+        _ => panic!(
+            "{test}: the scenarios failed (summary {summary:?}; at least {at_least} passing checks expected)\n{}\n{}",
+            run.transcript(),
+            context()
+        ),
+    }
+}
+
+/// `text` without ANSI escape sequences (`ESC [ ... letter`), in case a log is coloured.
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `log` has an audit record (a line mentioning `audit`) holding every one of
+/// `needles`.
+pub fn has_audit_line(log: &str, needles: &[&str]) -> bool {
+    strip_ansi(log)
+        .lines()
+        .any(|l| l.contains("audit") && needles.iter().all(|n| l.contains(n)))
+}
+
+/// Every named server's stderr, one section each, for failure messages.
+pub fn server_logs(servers: &[(&str, &HttpServer)]) -> String {
+    servers
+        .iter()
+        .map(|(name, server)| format!("--- {name} stderr:\n{}", server.stderr().trim_end()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Requires that no server's log holds any of `secrets`.
+///
+/// # Panics
+///
+/// A secret appears in a log; the message names the secret and the server.
+pub fn assert_no_secrets(test: &str, servers: &[(&str, &HttpServer)], secrets: &[&str]) {
+    for (name, server) in servers {
+        let log = strip_ansi(&server.stderr());
+        for secret in secrets {
+            assert!(
+                !log.contains(secret),
+                "{test}: {secret} appears in the log of the {name} server"
+            );
+        }
+    }
+}
+
+/// The fake Atlassian's cloud id (gateway-style URLs `/ex/{product}/{FAKE_CLOUD_ID}/...`).
+pub const FAKE_CLOUD_ID: &str = "1324a887-45db-1bf4-1e99-ef0ff456d421";
+
+/// The per-user in-flight cap of an Atlassian example's main server (its script checks the
+/// fake never sees more at once).
+pub const MAX_IN_FLIGHT: &str = "4";
+
+/// How an Atlassian example (`jira`, `confluence`) is started in the five configurations its
+/// scenario script needs ([`AtlassianServers`]).
+#[derive(Debug, Clone, Copy)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "a plain description each example's test writes as a struct literal"
+)]
+pub struct AtlassianExample<'a> {
+    /// The package and binary, e.g. `jira`.
+    pub binary: &'a str,
+    /// The prefix of the example's environment variables, e.g. `JIRA_` (scrubbed, with `MCP_`).
+    pub env_prefix: &'a str,
+    /// The flag naming the upstream base URL, e.g. `--jira-url`.
+    pub url_flag: &'a str,
+    /// The flags of the service account (the fake's alice, Basic email + API token).
+    pub service_account: &'a [&'a str],
+    /// The allow-list flags, e.g. `["--projects", "ENG"]`.
+    pub allow_list: &'a [&'a str],
+    /// Every flag of the read-only server (credentials included).
+    pub read_only: &'a [&'a str],
+    /// Flags of the per-user server besides `--api-keys` and `--user-credentials`.
+    pub per_user: &'a [&'a str],
+    /// The per-user server's `--api-keys` file (JSON: MCP keys and their subjects).
+    pub api_keys: &'a str,
+    /// The per-user server's `--user-credentials` file (JSON: each subject's Atlassian
+    /// credential).
+    pub user_credentials: &'a str,
+    /// The scenario script in `tests/interop/examples/`, e.g. `jira_scenarios.py`.
+    pub script: &'a str,
+    /// The script's flag for the allow-list server's URL, e.g. `--url-projects`.
+    pub allow_list_url_flag: &'a str,
+    /// More flags for the script: the MCP keys of the per-user server's subjects.
+    pub script_args: &'a [&'a str],
+    /// The checks the script makes when every server is given; fewer passing is a failure.
+    pub checks: u32,
+}
+
+impl AtlassianExample<'_> {
+    /// The whole run of the example's end-to-end test `test`: the fake and the five servers
+    /// ([`AtlassianServers::start`]), then the scenario script against them
+    /// ([`check_scenarios`] with at least [`Self::checks`]); the servers, for checks of their
+    /// logs. `None` when the Python venv is missing and the test has been skipped (see
+    /// [`venv_python`]).
+    ///
+    /// # Panics
+    ///
+    /// A server does not start, or the scenarios fail.
+    pub fn run_scenarios(&self, test: &str) -> Option<AtlassianServers> {
+        let python = venv_python(test)?;
+        let servers = AtlassianServers::start(test, self);
+        let mut command = servers.scenario_command(&python, self);
+        check_scenarios(test, &mut command, self.checks, || servers.logs());
+        Some(servers)
+    }
+}
+
+/// The fake Atlassian and the five configurations of one example, all killed when dropped.
+///
+/// | role | configuration |
+/// | --- | --- |
+/// | `main` | service account, `--max-in-flight` [`MAX_IN_FLIGHT`] |
+/// | `allow_list` | service account and the allow-list |
+/// | `read_only` | [`AtlassianExample::read_only`] |
+/// | `down` | service account, upstream at a [`closed_port`], `--upstream-attempts 2` |
+/// | `per_user` | `--api-keys` + `--user-credentials`, no service account, `RUST_LOG=debug` (even verbose logs must not carry a secret) |
+///
+/// Every server but the per-user one logs at `warn,audit=info`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AtlassianServers {
+    /// The per-user server's files, removed with the servers.
+    _files: TempDir,
+    /// `fake-atlassian`, the upstream of all but `down`.
+    pub fake: HttpServer,
+    /// The main server.
+    pub main: HttpServer,
+    /// The server with the allow-list.
+    pub allow_list: HttpServer,
+    /// The read-only server.
+    pub read_only: HttpServer,
+    /// The server whose upstream is down.
+    pub down: HttpServer,
+    /// The server with per-user credentials.
+    pub per_user: HttpServer,
+}
+
+impl AtlassianServers {
+    /// Builds and starts the fake, then the five configurations of `example` (the per-user
+    /// server's files in a [`TempDir`] named after `test`).
+    ///
+    /// # Panics
+    ///
+    /// A binary cannot be built or a server does not start.
+    pub fn start(test: &str, example: &AtlassianExample<'_>) -> Self {
+        let dir = TempDir::new(test);
+        let keys = dir.write("keys.json", example.api_keys);
+        let users = dir.write("users.json", example.user_credentials);
+        let build = |name: &str| {
+            example_binary(name).unwrap_or_else(|e| panic!("{test}: cannot build {name}: {e}"))
+        };
+        let fake_binary = build("fake-atlassian");
+        let binary = build(example.binary);
+        let fake = start_server(
+            test,
+            "fake-atlassian",
+            scrubbed_command(&fake_binary, &[])
+                .args(["--bind", "127.0.0.1:0"])
+                .env("RUST_LOG", "warn"),
+        );
+        let upstream = fake.url("");
+        let server = |upstream: &str, args: &[&[&str]]| {
+            let mut command = scrubbed_command(&binary, &[example.env_prefix, "MCP_"]);
+            command
+                .args(["--bind", "127.0.0.1:0", example.url_flag, upstream])
+                .args(args.iter().copied().flatten())
+                .env("RUST_LOG", "warn,audit=info");
+            command
+        };
+        let account = example.service_account;
+        let main = start_server(
+            test,
+            "main",
+            &mut server(&upstream, &[account, &["--max-in-flight", MAX_IN_FLIGHT]]),
+        );
+        let allow_list = start_server(
+            test,
+            "allow-list",
+            &mut server(&upstream, &[account, example.allow_list]),
+        );
+        let read_only = start_server(
+            test,
+            "read-only",
+            &mut server(&upstream, &[example.read_only]),
+        );
+        let down = start_server(
+            test,
+            "upstream-down",
+            &mut server(
+                &format!("http://127.0.0.1:{}", closed_port()),
+                &[account, &["--upstream-attempts", "2"]],
+            ),
+        );
+        let keys = keys.to_string_lossy();
+        let users = users.to_string_lossy();
+        let per_user = start_server(
+            test,
+            "per-user",
+            server(
+                &upstream,
+                &[
+                    &["--api-keys", &keys, "--user-credentials", &users],
+                    example.per_user,
+                ],
+            )
+            .env("RUST_LOG", "debug"),
+        );
+        Self {
+            _files: dir,
+            fake,
+            main,
+            allow_list,
+            read_only,
+            down,
+            per_user,
+        }
+    }
+
+    /// `(role, server)` of each, the fake first.
+    pub fn named(&self) -> [(&'static str, &HttpServer); 6] {
+        [
+            ("fake", &self.fake),
+            ("main", &self.main),
+            ("allow-list", &self.allow_list),
+            ("read-only", &self.read_only),
+            ("down", &self.down),
+            ("per-user", &self.per_user),
+        ]
+    }
+
+    /// Every process's stderr, for failure messages.
+    pub fn logs(&self) -> String {
+        server_logs(&self.named())
+    }
+
+    /// `example`'s scenario script with the flags naming the fake and the five servers
+    /// (`--fake`, `--url`, the allow-list flag, `--url-readonly`, `--url-down`, `--url-users`,
+    /// `--max-in-flight`), then [`AtlassianExample::script_args`].
+    pub fn scenario_command(&self, python: &Path, example: &AtlassianExample<'_>) -> Command {
+        let mut command = scenario_command(python, example.script);
+        command
+            .args(["--fake", &self.fake.url(""), "--url", self.main.endpoint()])
+            .args([example.allow_list_url_flag, self.allow_list.endpoint()])
+            .args(["--url-readonly", self.read_only.endpoint()])
+            .args(["--url-down", self.down.endpoint()])
+            .args(["--url-users", self.per_user.endpoint()])
+            .args(["--max-in-flight", MAX_IN_FLIGHT])
+            .args(example.script_args);
+        command
+    }
+
+    /// Requires that none of the example's logs (the fake's own is not the product) holds any
+    /// of `secrets`.
+    ///
+    /// # Panics
+    ///
+    /// A secret appears in a log.
+    pub fn assert_no_secrets(&self, test: &str, secrets: &[&str]) {
+        assert_no_secrets(test, &self.named()[1..], secrets);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Summary, origin_of, parse_listening_url};
+    use super::{Summary, has_audit_line, origin_of, parse_listening_url, strip_ansi};
 
     #[test]
     fn listening_line_gives_the_url() {
@@ -551,5 +973,23 @@ mod tests {
         assert_eq!(Summary::parse("x3 passed, 0 failed"), None);
         assert_eq!(Summary::parse("3 passed, -1 failed"), None);
         assert_eq!(Summary::parse(""), None);
+    }
+
+    #[test]
+    fn audit_lines_are_found_through_colours() {
+        let coloured = "\u{1b}[2m2026-01-01\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m \u{1b}[2maudit\u{1b}[0m: \u{1b}[3mtool\u{1b}[0m=\"jira_add_comment\" outcome=\"ok\"";
+        assert_eq!(
+            strip_ansi(coloured),
+            "2026-01-01  INFO audit: tool=\"jira_add_comment\" outcome=\"ok\""
+        );
+        assert!(has_audit_line(
+            coloured,
+            &["tool=\"jira_add_comment\"", "outcome=\"ok\""]
+        ));
+        assert!(!has_audit_line(coloured, &["jira_create_issue"]));
+        assert!(!has_audit_line(
+            "INFO jira: tool=\"jira_add_comment\"",
+            &["jira_add_comment"]
+        ));
     }
 }

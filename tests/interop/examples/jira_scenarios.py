@@ -17,10 +17,8 @@ The servers (started by tests/tests/e2e/example_jira.rs, or by hand):
 - `--url-users`: `--api-keys` (two MCP keys, subjects alice and bob) and `--user-credentials`
   mapping them to the fake's alice / bob API tokens (scenario 9: comment attribution).
 
-Cancellation reaches upstream, in both eras: with the fake answering after 60 s, a read call is
-cancelled the SDK's way (cancelling the task that runs it: `notifications/cancelled` in a legacy
-session, the response stream closed at 2026-07-28) once the fake has the request in flight, and
-the fake's `/__fake/stats` must show it dropped long before the 60 s are up.
+Cancelling a `jira_get_issue` call (legacy session and 2026-07-28) must abort its upstream request
+(`Scenarios.cancel` in `harness.py`, which holds all the two Atlassian scripts share).
 
 Every MCP call goes through `mcp.Client`; the fake's admin API (`/__fake/...`, no auth) and one
 direct REST call (to show the search delay is real) use urllib. The fake is reset first
@@ -31,145 +29,35 @@ given prints `SKIP` and counts as nothing.
 
 from __future__ import annotations
 
-import argparse
-import base64
-import contextlib
 import json
 import sys
-import traceback
-import urllib.error
-import urllib.parse
-import urllib.request
-import warnings
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-import anyio
-import mcp_types as types
-from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
-from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
+from harness import (
+    ALICE_BASIC,
+    ALICE_ID,
+    BOB_ID,
+    MODERN,
+    Scenarios,
+    arguments,
+    calls,
+    describe_error,
+    run,
+    text_of,
+)
+from mcp.shared.exceptions import MCPError
 
-warnings.simplefilter("ignore", MCPDeprecationWarning)
-
-ALICE_ID = "5b10ac8d82e05b22cc7d4ef5"
-BOB_ID = "5b10a0effa615349cb016cd8"
-ALICE_BASIC = "Basic " + base64.b64encode(b"alice@example.com:alice-api-token").decode()
-SECRETS = [
-    "alice-api-token",
-    "bob-api-token",
-    "mia-api-token",
-    "alice-oauth-token",
-    base64.b64encode(b"alice@example.com:alice-api-token").decode(),
-    base64.b64encode(b"bob@example.com:bob-api-token").decode(),
-]
-READ_TOOLS = {
-    "jira_search_issues",
-    "jira_get_issue",
-    "jira_get_transitions",
-    "jira_get_create_fields",
-    "jira_find_user",
-}
-WRITE_TOOLS = {"jira_create_issue", "jira_update_issue", "jira_transition_issue", "jira_add_comment"}
-DESTRUCTIVE = {"jira_update_issue", "jira_transition_issue"}
+READ_TOOLS = frozenset(
+    {
+        "jira_search_issues",
+        "jira_get_issue",
+        "jira_get_transitions",
+        "jira_get_create_fields",
+        "jira_find_user",
+    }
+)
+WRITE_TOOLS = frozenset({"jira_create_issue", "jira_update_issue", "jira_transition_issue", "jira_add_comment"})
 SEARCH = "/rest/api/3/search/jql"
-
-
-class Checks:
-    """Counts and prints checks, one line each."""
-
-    def __init__(self) -> None:
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, name: str, cond: bool, detail: Any = "") -> bool:
-        if cond:
-            self.passed += 1
-            print(f"PASS {name}", flush=True)
-        else:
-            self.failed += 1
-            text = detail if isinstance(detail, str) else short(detail)
-            print(f"FAIL {name} -- {text}", flush=True)
-        return cond
-
-    def fail(self, name: str, detail: Any) -> None:
-        self.ok(name, False, detail)
-
-
-def short(value: Any, limit: int = 900) -> str:
-    if hasattr(value, "model_dump"):
-        value = value.model_dump(by_alias=True, mode="json", exclude_none=True)
-    try:
-        text = json.dumps(value, default=str)
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def describe_error(exc: BaseException) -> str:
-    if isinstance(exc, MCPError):
-        return f"JSON-RPC error {exc.error.code}: {exc.error.message}"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def text_of(result: types.CallToolResult) -> str:
-    return "\n".join(b.text for b in result.content if getattr(b, "type", None) == "text")
-
-
-class Fake:
-    """The fake Atlassian's admin API (and one direct REST call)."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base.rstrip("/")
-
-    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-        return json.loads(raw) if raw.strip() else None
-
-    def reset(self) -> None:
-        self.call("POST", "/__fake/reset")
-
-    def clear_log(self) -> None:
-        self.call("DELETE", "/__fake/requests")
-
-    def requests(self) -> list[dict[str, Any]]:
-        return self.call("GET", "/__fake/requests") or []
-
-    def fault(self, **fault: Any) -> None:
-        self.call("POST", "/__fake/faults", fault)
-
-    def clear_faults(self) -> None:
-        self.call("DELETE", "/__fake/faults")
-
-    def config(self, **config: Any) -> None:
-        self.call("POST", "/__fake/config", config)
-
-    def stats(self) -> dict[str, Any]:
-        return self.call("GET", "/__fake/stats")
-
-    def issue(self, key: str) -> dict[str, Any] | None:
-        try:
-            return self.call("GET", f"/__fake/jira/issues/{key}")
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return None
-            raise
-
-
-def path_is(entry: dict[str, Any], method: str, suffix: str) -> bool:
-    return entry.get("method") == method and (entry.get("path") or "").endswith(suffix)
-
-
-def calls(log: list[dict[str, Any]], method: str, suffix: str) -> list[dict[str, Any]]:
-    return [e for e in log if path_is(e, method, suffix)]
 
 
 def adf_types(node: Any) -> list[str]:
@@ -191,51 +79,16 @@ def stored_fields(issue: dict[str, Any] | None) -> dict[str, Any]:
     return issue.get("fields") or issue
 
 
-@contextlib.asynccontextmanager
-async def authorized_http(url: str, headers: dict[str, str]) -> Any:
-    """Streamable HTTP over an SDK-built httpx client sending `headers` on every request."""
-    async with create_mcp_http_client(headers=headers) as http_client:
-        async with streamable_http_client(url, http_client=http_client) as streams:
-            yield streams
+def get_issue(i: int) -> tuple[str, dict[str, Any]]:
+    """A cheap read: `ENG-<i + 2>` without comments."""
+    return "jira_get_issue", {"issue_key": f"ENG-{i + 2}", "comment_limit": 0}
 
 
-class Run:
-    def __init__(self, ns: argparse.Namespace) -> None:
-        self.ns = ns
-        self.c = Checks()
-        self.fake = Fake(ns.fake)
-        # Every tool output seen, for the secrets check.
-        self.outputs: list[str] = []
-
-    def client(self, url: str, key: str | None = None) -> Client:
-        target: Any = url if key is None else authorized_http(url, {"Authorization": f"Bearer {key}"})
-        return Client(target, mode="legacy", read_timeout_seconds=self.ns.timeout)
-
-    async def call(self, client: Client, name: str, args: dict[str, Any]) -> types.CallToolResult:
-        result = await client.call_tool(name, args)
-        self.outputs.append(text_of(result))
-        self.outputs.append(json.dumps(result.structured_content or {}))
-        return result
-
-    async def tool(self, name: str, args: dict[str, Any]) -> types.CallToolResult:
-        return await self.call(self.client_, name, args)
-
-    async def step(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
-        """One scenario; an exception is one failed check, not the end of the run."""
-        try:
-            with anyio.fail_after(self.ns.timeout * 4):
-                await body()
-        except Exception as exc:  # boundary: report and go on
-            self.c.fail(f"{name}: completes", describe_error(exc))
-            if not isinstance(exc, (MCPError, TimeoutError)):
-                traceback.print_exc(file=sys.stderr)
-        finally:
-            with contextlib.suppress(Exception):
-                self.fake.clear_faults()
-                self.fake.config(anonymous=False, search_delay=0, latency_ms=0)
-
-    def skip(self, what: str) -> None:
-        print(f"SKIP {what}", flush=True)
+class Run(Scenarios):
+    service = "Jira"
+    read_tools = READ_TOOLS
+    write_tools = WRITE_TOOLS
+    destructive = frozenset({"jira_update_issue", "jira_transition_issue"})
 
     # ---- the run ------------------------------------------------------------------------
 
@@ -258,48 +111,30 @@ class Run:
             await self.step("s12 read-after-write", self.s12_read_after_write)
             await self.step("s15 large issue bounded", self.s15_large_issue)
             await self.step("extra: find user, transitions list, comment", self.extra_tools)
-            await self.step("x upstream 503 unavailable", self.x_upstream_503)
-            await self.step("x concurrency cap", self.x_concurrency)
+            await self.step(
+                "x upstream 503 unavailable",
+                lambda: self.upstream_503("/rest/api/3/issue/ENG-8", *get_issue(6)),
+            )
+            await self.step("x concurrency cap", lambda: self.concurrency(get_issue))
             await self.step("x cancel reaches upstream (legacy)", lambda: self.x_cancel(client, "legacy"))
-        await self.step("x 2026-07-28 era", self.x_modern_era)
-        async with Client(self.ns.url, mode="2026-07-28", read_timeout_seconds=self.ns.timeout) as modern:
-            await self.step("x cancel reaches upstream (2026-07-28)", lambda: self.x_cancel(modern, "2026-07-28"))
+        async with self.client(self.ns.url, mode=MODERN) as modern:
+            await self.step("x 2026-07-28 era", lambda: self.x_modern_era(modern))
+            await self.step("x cancel reaches upstream (2026-07-28)", lambda: self.x_cancel(modern, MODERN))
         await self.step("s9 comment attribution", self.s9_attribution)
         await self.step("s13 project allow-list", self.s13_allow_list)
         await self.step("s14 read-only mode", self.s14_read_only)
-        await self.step("x upstream down", self.x_upstream_down)
-        self.secrets_check()
-        print(f"{self.c.passed} passed, {self.c.failed} failed", flush=True)
-        return 1 if self.c.failed else 0
+        await self.step(
+            "x upstream down",
+            lambda: self.upstream_down(get_issue(0), ("jira_search_issues", {"jql": "project = ENG"})),
+        )
+        return self.finish()
 
     # ---- tools/list: strict schemas + annotations (§4.4) ------------------------------------
 
     async def tools_list(self) -> None:
         tools = {t.name: t for t in (await self.client_.list_tools()).tools}
         c = self.c
-        c.ok("tools/list: the nine tools", set(tools) == READ_TOOLS | WRITE_TOOLS, sorted(tools))
-        for name, tool in sorted(tools.items()):
-            schema = tool.input_schema or {}
-            ann = tool.annotations
-            c.ok(f"tools/list {name}: additionalProperties false", schema.get("additionalProperties") is False, schema)
-            c.ok(f"tools/list {name}: outputSchema", isinstance(tool.output_schema, dict), tool.output_schema)
-            c.ok(f"tools/list {name}: description", bool(tool.description) and len(tool.description) > 40, tool)
-            if ann is None:
-                c.fail(f"tools/list {name}: annotations", "none")
-                continue
-            if name in READ_TOOLS:
-                c.ok(
-                    f"tools/list {name}: read-only, idempotent, open world",
-                    ann.read_only_hint is True and ann.idempotent_hint is True and ann.open_world_hint is True,
-                    ann,
-                )
-            else:
-                destructive = name in DESTRUCTIVE
-                c.ok(
-                    f"tools/list {name}: write, destructiveHint={destructive}, open world",
-                    not ann.read_only_hint and ann.destructive_hint is destructive and ann.open_world_hint is True,
-                    ann,
-                )
+        self.tool_list(tools, min_description=41)
 
         def schema_of(name: str) -> dict[str, Any]:
             tool = tools.get(name)
@@ -547,8 +382,7 @@ class Run:
     async def s9_attribution(self) -> None:
         c = self.c
         ns = self.ns
-        if not (ns.url_users and ns.alice_key and ns.bob_key):
-            self.skip("s9 comment attribution (no --url-users/--alice-key/--bob-key)")
+        if self.missing("s9 comment attribution", "url_users", "alice_key", "bob_key"):
             return
         self.fake.clear_log()
         for user, key, account in (("alice", ns.alice_key, ALICE_ID), ("bob", ns.bob_key, BOB_ID)):
@@ -653,8 +487,7 @@ class Run:
 
     async def s13_allow_list(self) -> None:
         c = self.c
-        if not self.ns.url_projects:
-            self.skip("s13 project allow-list (no --url-projects)")
+        if self.missing("s13 project allow-list", "url_projects"):
             return
         async with self.client(self.ns.url_projects) as client:
             self.fake.clear_log()
@@ -686,8 +519,7 @@ class Run:
 
     async def s14_read_only(self) -> None:
         c = self.c
-        if not self.ns.url_readonly:
-            self.skip("s14 read-only mode (no --url-readonly)")
+        if self.missing("s14 read-only mode", "url_readonly"):
             return
         async with self.client(self.ns.url_readonly) as client:
             tools = {t.name: t for t in (await client.list_tools()).tools}
@@ -698,11 +530,8 @@ class Run:
                 [t.annotations for t in tools.values()],
             )
             self.fake.clear_log()
-            try:
-                r = await client.call_tool("jira_create_issue", {"project_key": "ENG", "issue_type": "Bug", "summary": "x"})
-                c.ok("s14 read-only: create is refused", r.is_error is True, r)
-            except MCPError as exc:
-                c.ok("s14 read-only: create is refused", True, describe_error(exc))
+            create = {"project_key": "ENG", "issue_type": "Bug", "summary": "x"}
+            await self.refused(client, "jira_create_issue", create, "s14 read-only: create is refused")
             c.ok("s14 read-only: nothing sent upstream", not calls(self.fake.requests(), "POST", "/rest/api/3/issue"), self.fake.requests())
 
     async def s15_large_issue(self) -> None:
@@ -763,147 +592,31 @@ class Run:
         r = await self.tool("jira_get_issue", {"issue_key": "ENG-404"})
         c.ok("extra missing issue: isError with Jira's 404 words", r.is_error is True and "404" in text_of(r) and "does not exist" in text_of(r), text_of(r))
 
-    async def x_upstream_503(self) -> None:
-        c = self.c
-        self.fake.fault(method="GET", path="/rest/api/3/issue/ENG-8", status=503, times=None)
-        r = await self.tool("jira_get_issue", {"issue_key": "ENG-8", "comment_limit": 0})
-        text = text_of(r)
-        c.ok("x 503 without Retry-After: isError 'Jira is unavailable'", r.is_error is True and "Jira is unavailable" in text, text)
-
-    async def x_concurrency(self) -> None:
-        c = self.c
-        cap = self.ns.max_in_flight
-        # A reset (reseed) zeroes the fake's in-flight high-water mark.
-        self.fake.reset()
-        self.fake.config(latency_ms=300)
-        try:
-            before = self.fake.stats()
-            results: list[types.CallToolResult] = []
-
-            async def one(i: int) -> None:
-                results.append(await self.tool("jira_get_issue", {"issue_key": f"ENG-{i + 2}", "comment_limit": 0}))
-
-            async with anyio.create_task_group() as tg:
-                for i in range(20):
-                    tg.start_soon(one, i)
-            stats = self.fake.stats()
-        finally:
-            self.fake.config(latency_ms=0)
-        c.ok("x 20 parallel reads: all answered", len(results) == 20 and all(not r.is_error for r in results), [text_of(r)[:100] for r in results if r.is_error])
-        c.ok(f"x the fake never saw more than the cap ({cap}) at once", stats.get("max_in_flight", 999) <= cap, {"before": before, "after": stats})
-        c.ok("x the calls did run in parallel (up to the cap)", stats.get("max_in_flight", 0) >= 2, stats)
-
-    async def x_cancel(self, client: Client, era: str) -> None:
-        """Cancelling an MCP call cancels its upstream request (examples.md: "cancellation of an
-        MCP request cancels the upstream call"). The fake answers after 60 s; the call is cancelled
-        the SDK's way (cancelling the task running it: a `notifications/cancelled` in the legacy
-        era, closing the response stream at 2026-07-28) once the fake has the request in flight;
-        the fake must then see the upstream connection dropped well before its 60 s are up."""
-        c = self.c
-        fake = self.fake
-        args = {"issue_key": "ENG-9", "comment_limit": 0}
-        c.ok(f"x cancel ({era}): nothing in flight upstream before", fake.stats().get("in_flight") == 0, fake.stats())
-        fake.clear_log()
-        fake.config(latency_ms=60_000)
-        outcome: dict[str, Any] = {}
-        try:
-
-            async def run() -> None:
-                try:
-                    outcome["result"] = await client.call_tool("jira_get_issue", args)
-                except BaseException as exc:  # the cancellation itself; what the SDK raises is its business
-                    outcome["error"] = exc
-                    raise
-
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(run)
-                reached = await poll(lambda: fake.stats().get("in_flight", 0) >= 1, 20)
-                tg.cancel_scope.cancel()
-            c.ok(f"x cancel ({era}): the upstream request was in flight before the cancel", reached, fake.stats())
-            # Far below the fake's 60 s: only an aborted upstream request ends this soon.
-            dropped = await poll(lambda: fake.stats().get("in_flight") == 0, 20)
-            c.ok(f"x cancel ({era}): the upstream request was aborted (in_flight back to 0)", dropped, fake.stats())
-            c.ok(f"x cancel ({era}): the cancelled call produced no result", "result" not in outcome, outcome.get("result"))
-        finally:
-            fake.config(latency_ms=0)
-        r = await self.call(client, "jira_get_issue", args)
-        c.ok(f"x cancel ({era}): the next call succeeds", not r.is_error and (r.structured_content or {}).get("key") == "ENG-9", text_of(r)[:300])
-        log = fake.requests()
-        c.ok(
-            f"x cancel ({era}): the fake never answered the cancelled request, and it was not retried",
-            [e.get("status") for e in log] == [None, 200],
-            [(e.get("method"), e.get("path"), e.get("status")) for e in log],
+    async def x_cancel(self, client: Any, era: str) -> None:
+        await self.cancel(
+            client,
+            era,
+            "jira_get_issue",
+            {"issue_key": "ENG-9", "comment_limit": 0},
+            lambda r: (r.structured_content or {}).get("key") == "ENG-9",
         )
 
-    async def x_modern_era(self) -> None:
+    async def x_modern_era(self, client: Any) -> None:
         """The same server through the SDK's stateless 2026-07-28 mode."""
         c = self.c
-        async with Client(self.ns.url, mode="2026-07-28", read_timeout_seconds=self.ns.timeout) as client:
-            names = {t.name for t in (await client.list_tools()).tools}
-            c.ok("x 2026-07-28: the nine tools", names == READ_TOOLS | WRITE_TOOLS, sorted(names))
-            r = await self.call(client, "jira_search_issues", {"jql": "project = HR ORDER BY key ASC"})
-            keys = [i.get("key") for i in (r.structured_content or {}).get("issues") or []]
-            c.ok("x 2026-07-28: search works", not r.is_error and keys == ["HR-1", "HR-2", "HR-3"], (text_of(r), keys))
-            r = await self.call(client, "jira_search_issues", {"jql": "ORDER BY created"})
-            c.ok("x 2026-07-28: Jira's error is a tool error", r.is_error is True and "Unbounded JQL" in text_of(r), text_of(r))
-
-    async def x_upstream_down(self) -> None:
-        c = self.c
-        if not self.ns.url_down:
-            self.skip("x upstream down (no --url-down)")
-            return
-        async with self.client(self.ns.url_down) as client:
-            r = await self.call(client, "jira_get_issue", {"issue_key": "ENG-2"})
-            text = text_of(r)
-            c.ok("x upstream down: isError 'Jira is unavailable'", r.is_error is True and "Jira is unavailable" in text, text)
-            r = await self.call(client, "jira_search_issues", {"jql": "project = ENG"})
-            c.ok("x upstream down: search too", r.is_error is True and "unavailable" in text_of(r), text_of(r))
-        c.ok("x readiness: down server answers 503", http_status(origin(self.ns.url_down) + "/health/ready") == 503, origin(self.ns.url_down))
-        c.ok("x readiness: healthy server answers 200", http_status(origin(self.ns.url) + "/health/ready") == 200, origin(self.ns.url))
-
-    def secrets_check(self) -> None:
-        everything = "\n".join(self.outputs)
-        secrets = SECRETS + [k for k in (self.ns.alice_key, self.ns.bob_key) if k]
-        leaked = [s for s in secrets if s in everything]
-        self.c.ok(f"x secrets never in tool output ({len(self.outputs) // 2} results scanned)", not leaked and bool(self.outputs), leaked)
-
-
-async def poll(condition: Callable[[], bool], seconds: float) -> bool:
-    """Whether `condition()` became true within `seconds` (checked every 50 ms)."""
-    with anyio.move_on_after(seconds):
-        while not condition():
-            await anyio.sleep(0.05)
-        return True
-    return False
-
-
-def origin(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def http_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+        names = {t.name for t in (await client.list_tools()).tools}
+        c.ok("x 2026-07-28: the nine tools", names == READ_TOOLS | WRITE_TOOLS, sorted(names))
+        r = await self.call(client, "jira_search_issues", {"jql": "project = HR ORDER BY key ASC"})
+        keys = [i.get("key") for i in (r.structured_content or {}).get("issues") or []]
+        c.ok("x 2026-07-28: search works", not r.is_error and keys == ["HR-1", "HR-2", "HR-3"], (text_of(r), keys))
+        r = await self.call(client, "jira_search_issues", {"jql": "ORDER BY created"})
+        c.ok("x 2026-07-28: Jira's error is a tool error", r.is_error is True and "Unbounded JQL" in text_of(r), text_of(r))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True, help="the main server's /mcp endpoint")
-    parser.add_argument("--fake", required=True, help="the fake Atlassian's base URL")
+    parser = arguments(__doc__)
     parser.add_argument("--url-projects", help="a server started with --projects ENG")
-    parser.add_argument("--url-readonly", help="a server started with --read-only")
-    parser.add_argument("--url-down", help="a server whose upstream is unreachable")
-    parser.add_argument("--url-users", help="a server with --api-keys and --user-credentials")
-    parser.add_argument("--alice-key", help="MCP API key of subject alice on --url-users")
-    parser.add_argument("--bob-key", help="MCP API key of subject bob on --url-users")
-    parser.add_argument("--max-in-flight", type=int, default=4, help="the main server's --max-in-flight")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
-    ns = parser.parse_args()
-    return anyio.run(Run(ns).main)
+    return run(Run, parser)
 
 
 if __name__ == "__main__":
