@@ -13,15 +13,15 @@
 //!   through the official Python SDK client, against the local Atlassian
 //!   (`examples/fake-atlassian`) or the PostgreSQL running on the machine.
 
+#[path = "e2e/example_confluence.rs"]
+mod example_confluence;
+#[path = "e2e/example_jira.rs"]
+mod example_jira;
+#[path = "e2e/example_postgres.rs"]
+mod example_postgres;
 #[path = "e2e/interop.rs"]
 mod interop;
 #[path = "e2e/interop_auth.rs"]
 mod interop_auth;
 #[path = "e2e/interop_http.rs"]
 mod interop_http;
-#[path = "e2e/example_jira.rs"]
-mod example_jira;
-#[path = "e2e/example_confluence.rs"]
-mod example_confluence;
-#[path = "e2e/example_postgres.rs"]
-mod example_postgres;
