@@ -1,12 +1,8 @@
 //! The command line (every flag also an environment variable).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use example_support::{
-    Credential, Credentials, PerUserCredentials, ServeArgs, ServiceAccount, Upstream,
-    UpstreamConfig,
-};
+use example_support::{Credentials, ServeArgs, Upstream, atlassian};
 
 use crate::App;
 
@@ -162,23 +158,10 @@ impl Cli {
     /// Neither a site nor a cloud id, or a malformed cloud id.
     pub fn base(&self) -> Result<(url::Url, Option<String>), String> {
         match (&self.cloud_id, &self.confluence_url) {
-            (Some(cloud_id), gateway) => {
-                let cloud_id = cloud_id.trim();
-                if cloud_id.is_empty()
-                    || !cloud_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-                {
-                    return Err(format!(
-                        "--cloud-id {cloud_id:?} is not a cloud id (a UUID)"
-                    ));
-                }
-                let gateway = gateway
-                    .as_ref()
-                    .map_or("https://api.atlassian.com", |u| u.as_str())
-                    .trim_end_matches('/');
-                let base = format!("{gateway}/ex/confluence/{cloud_id}/");
-                let base = url::Url::parse(&base).map_err(|e| format!("{base}: {e}"))?;
-                Ok((base, None))
-            }
+            (Some(cloud_id), gateway) => Ok((
+                atlassian::gateway_base(gateway.as_ref(), "confluence", cloud_id)?,
+                None,
+            )),
             (None, Some(site)) => {
                 // Accept the site with or without `/wiki` (we append `wiki/...` ourselves).
                 let mut text = site.as_str().trim_end_matches('/').to_owned();
@@ -202,35 +185,17 @@ impl Cli {
     /// # Errors
     /// No credential at all, or an unreadable `--user-credentials` file.
     pub fn credentials(&self) -> Result<Credentials, String> {
-        let service = match (
-            &self.confluence_email,
-            &self.confluence_api_token,
-            &self.confluence_oauth_token,
-        ) {
-            (Some(email), Some(token), _) => Some(Credential::Basic {
-                email: email.clone(),
-                api_token: token.clone(),
-            }),
-            (_, _, Some(token)) => Some(Credential::Bearer(token.clone())),
-            _ => None,
-        };
-        match (&self.user_credentials, service) {
-            (Some(path), service) => {
-                let table = PerUserCredentials::from_file(path)?;
-                Ok(match service {
-                    Some(fallback) => table.with_fallback(fallback),
-                    None => table,
-                }
-                .into())
-            }
-            (None, Some(service)) => Ok(ServiceAccount(service).into()),
-            (None, None) => Err(
-                "no Confluence credential: give --confluence-email and --confluence-api-token \
-                 (CONFLUENCE_EMAIL, CONFLUENCE_API_TOKEN), --confluence-oauth-token, or \
-                 --user-credentials"
-                    .to_owned(),
-            ),
-        }
+        let service = atlassian::service_credential(
+            self.confluence_email.as_deref(),
+            self.confluence_api_token.as_deref(),
+            self.confluence_oauth_token.as_deref(),
+        );
+        atlassian::credentials(service, self.user_credentials.as_deref())?.ok_or_else(|| {
+            "no Confluence credential: give --confluence-email and --confluence-api-token \
+             (CONFLUENCE_EMAIL, CONFLUENCE_API_TOKEN), --confluence-oauth-token, or \
+             --user-credentials"
+                .to_owned()
+        })
     }
 
     /// The allowed space keys (trimmed, empty entries dropped).
@@ -256,12 +221,12 @@ impl Cli {
     /// Unusable configuration, as a message for the operator.
     pub fn app(&self) -> Result<App, String> {
         let (base, web_base) = self.base()?;
-        let config = UpstreamConfig {
-            timeout: Duration::from_secs(self.upstream_timeout),
-            max_attempts: self.upstream_attempts,
-            max_retry_wait: Duration::from_secs(self.max_retry_wait),
-            max_in_flight_per_user: usize::try_from(self.max_in_flight).unwrap_or(4),
-        };
+        let config = atlassian::upstream_config(
+            self.upstream_timeout,
+            self.upstream_attempts,
+            self.max_retry_wait,
+            self.max_in_flight,
+        );
         let upstream = Upstream::new("Confluence", base, config)?;
         Ok(App::new(
             upstream,
@@ -275,6 +240,8 @@ impl Cli {
 #[cfg(test)]
 mod tests {
     use clap::{CommandFactory, Parser};
+
+    use example_support::{Credential, ServiceAccount};
 
     use super::*;
 

@@ -2,11 +2,9 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use example_support::{
-    Credential, Credentials, PerUserCredentials, Product, ServeArgs, ServiceAccount, Upstream,
-    UpstreamConfig,
+    Credential, Credentials, Product, ServeArgs, Upstream, UpstreamConfig, atlassian,
 };
 use url::Url;
 
@@ -202,39 +200,18 @@ impl Cli {
             ),
             (Some(site), None) => Ok(site.clone()),
             (gateway, Some(cloud_id)) => {
-                let cloud_id = cloud_id.trim();
-                if cloud_id.is_empty()
-                    || !cloud_id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
-                {
-                    return Err(format!("--cloud-id {cloud_id:?} is not a cloudId (a UUID)"));
-                }
-                let gateway = match gateway {
-                    Some(url) => url.clone(),
-                    None => Url::parse("https://api.atlassian.com/")
-                        .map_err(|e| format!("gateway URL: {e}"))?,
-                };
-                let path = format!(
-                    "{}/ex/jira/{cloud_id}/",
-                    gateway.path().trim_end_matches('/')
-                );
-                let mut base = gateway;
-                base.set_path(&path);
-                Ok(base)
+                atlassian::gateway_base(gateway.as_ref(), "jira", cloud_id)
             }
         }
     }
 
     /// The service account credential, if configured.
     pub fn service_credential(&self) -> Option<Credential> {
-        if let (Some(email), Some(api_token)) = (&self.jira_email, &self.jira_api_token) {
-            return Some(Credential::Basic {
-                email: email.trim().to_owned(),
-                api_token: api_token.trim().to_owned(),
-            });
-        }
-        self.jira_oauth_token
-            .as_ref()
-            .map(|t| Credential::Bearer(t.trim().to_owned()))
+        atlassian::service_credential(
+            self.jira_email.as_deref(),
+            self.jira_api_token.as_deref(),
+            self.jira_oauth_token.as_deref(),
+        )
     }
 
     /// The upstream credentials: per-user (with the service account as fallback) or the
@@ -244,21 +221,11 @@ impl Cli {
     ///
     /// No credential configured, or an unreadable `--user-credentials` file.
     pub fn credentials(&self) -> Result<Credentials, String> {
-        let service = self.service_credential();
-        match (&self.user_credentials, service) {
-            (Some(path), service) => {
-                let mut table = PerUserCredentials::from_file(path)?;
-                if let Some(c) = service {
-                    table = table.with_fallback(c);
-                }
-                Ok(Credentials::PerUser(table))
-            }
-            (None, Some(c)) => Ok(Credentials::Service(ServiceAccount(c))),
-            (None, None) => Err(
+        atlassian::credentials(self.service_credential(), self.user_credentials.as_deref())?
+            .ok_or_else(|| {
                 "no Jira credential: give --jira-email and --jira-api-token, --jira-oauth-token, or --user-credentials"
-                    .to_owned(),
-            ),
-        }
+                    .to_owned()
+            })
     }
 
     /// The validated project allow-list.
@@ -283,12 +250,12 @@ impl Cli {
 
     /// The upstream client settings.
     pub fn upstream_config(&self) -> UpstreamConfig {
-        UpstreamConfig {
-            timeout: Duration::from_secs(self.upstream_timeout),
-            max_attempts: self.upstream_attempts,
-            max_retry_wait: Duration::from_secs(self.max_retry_wait),
-            max_in_flight_per_user: usize::try_from(self.max_in_flight).unwrap_or(4),
-        }
+        atlassian::upstream_config(
+            self.upstream_timeout,
+            self.upstream_attempts,
+            self.max_retry_wait,
+            self.max_in_flight,
+        )
     }
 
     /// The server state.

@@ -3,6 +3,7 @@
 //!
 //! | module | what |
 //! | --- | --- |
+//! | [`atlassian`] | the Atlassian connection of the Jira and Confluence examples: [`atlassian::gateway_base`] (`<gateway>/ex/<product>/<cloudId>/`), the service account and per-user [`Credentials`] from the flags, [`UpstreamConfig`] from the limits |
 //! | [`serve`](mod@serve) | [`ServeArgs`] (flatten into your clap `Cli`) and [`serve()`](fn@serve): tracing, stdio or Streamable HTTP, bearer auth (JWT via a JWKS file, API keys via a JSON file), RFC 9728 metadata, the scope policy, `Host` checks, `/health/ready`, graceful shutdown |
 //! | [`credentials`] | the *upstream* credential of a call: one [`ServiceAccount`] for everyone or [`PerUserCredentials`] chosen by the verified MCP principal; `Debug` never shows a secret |
 //! | [`upstream`] | [`Upstream`]: a `reqwest` client for one service with per-attempt timeouts, retries of reads on 429/503 honouring `Retry-After`, a per-user in-flight cap, bounded bodies, and errors that become clear [`ToolError`](mcp_server::ToolError) texts carrying the upstream's own words ([`upstream_message`]) |
@@ -34,6 +35,7 @@
 //! }
 //! ```
 
+pub mod atlassian;
 pub mod audit;
 pub mod credentials;
 pub mod serve;
