@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{ISSUE_PATTERN, name_of};
+use super::{ISSUE_PATTERN, name_of, write_credential};
 use crate::client::{Jira, outcome, path_segment, text};
 use crate::markdown;
 
@@ -64,17 +64,7 @@ pub async fn jira_add_comment(
     #[ctx] who: Principal,
 ) -> Result<Structured<AddedComment>, ToolError> {
     const TOOL: &str = "jira_add_comment";
-    let credential = jira.credential(&who).await?;
-    if let Err(e) = jira.check_issue(&who, &credential, &issue_key).await {
-        audit(
-            &who,
-            &credential.label(),
-            TOOL,
-            &issue_key,
-            "refused: project not allowed",
-        );
-        return Err(e);
-    }
+    let credential = write_credential(&jira, &who, TOOL, &issue_key).await?;
     let mut request = json!({"body": markdown::to_adf(&body)});
     if let Some(v) = &visibility {
         let kind = match v.kind {

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{ISSUE_PATTERN, PROJECT_PATTERN, name_of, simplify_bounded};
+use super::{ISSUE_PATTERN, PROJECT_PATTERN, name_of, simplify_bounded, write_credential};
 use crate::client::{Jira, outcome, path_segment, text};
 use crate::{adf, markdown};
 
@@ -568,17 +568,7 @@ pub async fn jira_update_issue(
     #[ctx] who: Principal,
 ) -> Result<Structured<Updated>, ToolError> {
     const TOOL: &str = "jira_update_issue";
-    let credential = jira.credential(&who).await?;
-    if let Err(e) = jira.check_issue(&who, &credential, &issue_key).await {
-        audit(
-            &who,
-            &credential.label(),
-            TOOL,
-            &issue_key,
-            "refused: project not allowed",
-        );
-        return Err(e);
-    }
+    let credential = write_credential(&jira, &who, TOOL, &issue_key).await?;
     let mut set = Map::new();
     let mut changed = Vec::new();
     if let Some(s) = summary {

@@ -18,7 +18,11 @@ mod meta;
 mod search;
 mod transitions;
 
+use example_support::{Credential, audit};
+use mcp_server::{Principal, ToolError};
 use serde_json::Value;
+
+use crate::client::Jira;
 
 pub use comment::jira_add_comment;
 pub use issue::{jira_create_issue, jira_get_issue, jira_update_issue};
@@ -39,6 +43,28 @@ pub(crate) const ISSUE_PATTERN: &str = r"^([A-Za-z][A-Za-z0-9_]*-[0-9]+|[0-9]+)$
 
 /// The schema pattern of a project key.
 pub(crate) const PROJECT_PATTERN: &str = r"^[A-Za-z][A-Za-z0-9_]*$";
+
+/// The caller's upstream credential for the write `tool` on `issue_key`, once the issue is
+/// known to be in an allowed project; a refusal is audited like the write itself would be.
+pub(crate) async fn write_credential(
+    jira: &Jira,
+    who: &Principal,
+    tool: &str,
+    issue_key: &str,
+) -> Result<Credential, ToolError> {
+    let credential = jira.credential(who).await?;
+    if let Err(e) = jira.check_issue(who, &credential, issue_key).await {
+        audit(
+            who,
+            &credential.label(),
+            tool,
+            issue_key,
+            "refused: project not allowed",
+        );
+        return Err(e);
+    }
+    Ok(credential)
+}
 
 /// A field value made readable: a user → display name, a status/priority/option → its name or
 /// value, an ADF document → Markdown, arrays element-wise; anything else as is.

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::ISSUE_PATTERN;
+use super::{ISSUE_PATTERN, write_credential};
 use crate::client::{Jira, outcome, path_segment, text};
 use crate::markdown;
 
@@ -288,17 +288,7 @@ pub async fn jira_transition_issue(
     #[ctx] who: Principal,
 ) -> Result<Structured<Transitioned>, ToolError> {
     const TOOL: &str = "jira_transition_issue";
-    let credential = jira.credential(&who).await?;
-    if let Err(e) = jira.check_issue(&who, &credential, &issue_key).await {
-        audit(
-            &who,
-            &credential.label(),
-            TOOL,
-            &issue_key,
-            "refused: project not allowed",
-        );
-        return Err(e);
-    }
+    let credential = write_credential(&jira, &who, TOOL, &issue_key).await?;
     let transitions = transitions_of(&jira, &who, &credential, &issue_key).await?;
     let chosen = match resolve(&transitions, &transition, &issue_key) {
         Ok(t) => t.clone(),
