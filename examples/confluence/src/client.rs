@@ -218,16 +218,12 @@ impl App {
             )
             .await
             .map_err(ToolError::from)?;
-        let space = list
-            .get("results")
-            .and_then(Value::as_array)
-            .and_then(|r| r.first())
-            .ok_or_else(|| {
-                ToolError::new(format!(
-                    "space {key} not found in Confluence (or not visible to you); \
+        let space = crate::tools::results(&list).first().ok_or_else(|| {
+            ToolError::new(format!(
+                "space {key} not found in Confluence (or not visible to you); \
                      confluence_list_spaces shows the spaces you can use"
-                ))
-            })?;
+            ))
+        })?;
         let id = str_field(space, "id").ok_or_else(|| {
             ToolError::new(format!("Confluence returned space {key} without an id"))
         })?;
@@ -281,11 +277,7 @@ impl App {
         let key = if space_id.is_empty() {
             String::new()
         } else {
-            let webui_key = page
-                .get("_links")
-                .and_then(|l| l.get("webui"))
-                .and_then(Value::as_str)
-                .and_then(space_key_of_webui);
+            let webui_key = crate::tools::link(&page, "webui").and_then(space_key_of_webui);
             self.space_key(caller, &space_id, webui_key).await?
         };
         if !self.space_allowed(&key) {

@@ -533,27 +533,20 @@ pub async fn get_page_children(
     app.check_page_allowed(&caller, &id).await?;
     let limit = limit.unwrap_or(25).clamp(1, 250).to_string();
     let mut query = vec![("limit", limit.as_str())];
-    if let Some(cursor) = cursor.as_deref().filter(|c| !c.is_empty()) {
-        query.push(("cursor", cursor));
-    }
+    crate::tools::push_cursor(&mut query, cursor.as_deref());
     let body = app
         .get(&caller, &format!("wiki/api/v2/pages/{id}/children"), &query)
         .await
         .map_err(|e| crate::client::not_found(e, &format!("page {id}")))?;
-    let children: Vec<ChildPage> = body
-        .get("results")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .map(|c| ChildPage {
-                    id: str_field(c, "id").unwrap_or_default(),
-                    title: str_field(c, "title").unwrap_or_default(),
-                    status: str_field(c, "status"),
-                    position: c.get("childPosition").and_then(Value::as_i64),
-                })
-                .collect()
+    let children: Vec<ChildPage> = crate::tools::results(&body)
+        .iter()
+        .map(|c| ChildPage {
+            id: str_field(c, "id").unwrap_or_default(),
+            title: str_field(c, "title").unwrap_or_default(),
+            status: str_field(c, "status"),
+            position: c.get("childPosition").and_then(Value::as_i64),
         })
-        .unwrap_or_default();
+        .collect();
     let next_cursor = crate::tools::next_cursor(&body);
     let mut text = format!("{} child pages of page {id}:\n", children.len());
     for child in &children {

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::{link, push_cursor};
 use crate::App;
 use crate::client::str_field;
 use crate::cql;
@@ -92,32 +93,18 @@ pub async fn search(
     let cql = cql::restrict_to_spaces(&base, &spaces_for(&app, space_keys)?);
     let limit = limit.unwrap_or(10).clamp(1, 50).to_string();
     let mut params = vec![("cql", cql.as_str()), ("limit", limit.as_str())];
-    if let Some(cursor) = cursor.as_deref().filter(|c| !c.is_empty()) {
-        params.push(("cursor", cursor));
-    }
+    push_cursor(&mut params, cursor.as_deref());
     let caller = app.caller(principal).await?;
     let body = app
         .get(&caller, "wiki/rest/api/search", &params)
         .await
         .map_err(ToolError::from)?;
-    let links_base = body
-        .get("_links")
-        .and_then(|l| l.get("base"))
-        .and_then(Value::as_str);
-    let results: Vec<SearchHit> = body
-        .get("results")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .map(|hit| search_hit(&app, hit, links_base))
-                .collect()
-        })
-        .unwrap_or_default();
-    let next_cursor = body
-        .get("_links")
-        .and_then(|l| l.get("next"))
-        .and_then(Value::as_str)
-        .and_then(cql::cursor_from_next);
+    let links_base = link(&body, "base");
+    let results: Vec<SearchHit> = super::results(&body)
+        .iter()
+        .map(|hit| search_hit(&app, hit, links_base))
+        .collect();
+    let next_cursor = super::next_cursor(&body);
     let total_size = body.get("totalSize").and_then(Value::as_u64);
     let text = render(&cql, &results, next_cursor.as_deref(), total_size);
     Ok(Structured::new(

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use mcp_server::{Principal, State, Structured, ToolError, mcp_tool};
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::Value;
 
+use super::{link, push_cursor};
 use crate::client::{App, str_field};
 use crate::cql;
 
@@ -94,46 +94,31 @@ pub async fn list_spaces(
     if !joined.is_empty() {
         query.push(("keys", joined.as_str()));
     }
-    if let Some(cursor) = cursor.as_deref().filter(|c| !c.is_empty()) {
-        query.push(("cursor", cursor));
-    }
+    push_cursor(&mut query, cursor.as_deref());
     let body = app
         .get(&caller, "wiki/api/v2/spaces", &query)
         .await
         .map_err(ToolError::from)?;
-    let links_base = body
-        .get("_links")
-        .and_then(|l| l.get("base"))
-        .and_then(Value::as_str);
-    let spaces: Vec<Space> = body
-        .get("results")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(|s| {
-                    let id = str_field(s, "id")?;
-                    let key = str_field(s, "key")?;
-                    app.remember(&id, &key);
-                    Some(Space {
-                        name: str_field(s, "name").unwrap_or_default(),
-                        kind: str_field(s, "type"),
-                        status: str_field(s, "status"),
-                        homepage_id: str_field(s, "homepageId"),
-                        url: app.web_url(
-                            links_base,
-                            s.get("_links")
-                                .and_then(|l| l.get("webui"))
-                                .and_then(Value::as_str),
-                        ),
-                        id,
-                        key,
-                    })
-                })
-                // Defence in depth: never show a space outside the allow-list.
-                .filter(|s| app.space_allowed(&s.key))
-                .collect()
+    let links_base = link(&body, "base");
+    let spaces: Vec<Space> = super::results(&body)
+        .iter()
+        .filter_map(|s| {
+            let id = str_field(s, "id")?;
+            let key = str_field(s, "key")?;
+            app.remember(&id, &key);
+            Some(Space {
+                name: str_field(s, "name").unwrap_or_default(),
+                kind: str_field(s, "type"),
+                status: str_field(s, "status"),
+                homepage_id: str_field(s, "homepageId"),
+                url: app.web_url(links_base, link(s, "webui")),
+                id,
+                key,
+            })
         })
-        .unwrap_or_default();
+        // Defence in depth: never show a space outside the allow-list.
+        .filter(|s| app.space_allowed(&s.key))
+        .collect();
     let next_cursor = crate::tools::next_cursor(&body);
     let mut text = format!("{} spaces:\n", spaces.len());
     for space in &spaces {
