@@ -14,6 +14,8 @@
 
 use std::fmt;
 
+use crate::lex::{Tok, tokenize};
+
 /// A field CQL can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -89,93 +91,6 @@ impl fmt::Display for CqlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Could not parse cql : {}", self.cql)
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Word(String),
-    Quoted(String),
-    Op(&'static str),
-    LParen,
-    RParen,
-    Comma,
-}
-
-fn tokenize(text: &str) -> Option<Vec<Tok>> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        match c {
-            c if c.is_whitespace() => i += 1,
-            '(' => {
-                out.push(Tok::LParen);
-                i += 1;
-            }
-            ')' => {
-                out.push(Tok::RParen);
-                i += 1;
-            }
-            ',' => {
-                out.push(Tok::Comma);
-                i += 1;
-            }
-            '"' | '\'' => {
-                let mut value = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return None,
-                        Some('\\') => {
-                            value.push(*chars.get(i + 1)?);
-                            i += 2;
-                        }
-                        Some(&q) if q == c => {
-                            i += 1;
-                            break;
-                        }
-                        Some(&other) => {
-                            value.push(other);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push(Tok::Quoted(value));
-            }
-            '=' => {
-                out.push(Tok::Op("="));
-                i += 1;
-            }
-            '~' => {
-                out.push(Tok::Op("~"));
-                i += 1;
-            }
-            '!' => {
-                let op = match chars.get(i + 1) {
-                    Some('=') => "!=",
-                    Some('~') => "!~",
-                    _ => return None,
-                };
-                out.push(Tok::Op(op));
-                i += 2;
-            }
-            _ => {
-                let mut word = String::new();
-                while let Some(&w) = chars.get(i) {
-                    if w.is_whitespace() || "()=,~!\"'<>".contains(w) {
-                        break;
-                    }
-                    word.push(w);
-                    i += 1;
-                }
-                if word.is_empty() {
-                    return None;
-                }
-                out.push(Tok::Word(word));
-            }
-        }
-    }
-    Some(out)
 }
 
 struct Parser {
@@ -326,7 +241,11 @@ pub(crate) fn parse(text: &str) -> Result<Query, CqlError> {
     let error = || CqlError {
         cql: text.to_owned(),
     };
-    let toks = tokenize(text).ok_or_else(error)?;
+    let toks = tokenize(text)
+        .map_err(|_| error())?
+        .into_iter()
+        .map(|(tok, _)| tok)
+        .collect();
     let mut parser = Parser { toks, pos: 0 };
     if parser.peek().is_none() || parser.at_order_by() {
         return Err(error());

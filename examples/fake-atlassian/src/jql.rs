@@ -16,6 +16,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use crate::lex::{self, LexError, Tok};
+
 /// A field JQL can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -192,109 +194,21 @@ impl fmt::Display for JqlError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    /// An unquoted word (identifier, number, key, function name).
-    Word(String),
-    /// A quoted string.
-    Quoted(String),
-    Op(&'static str),
-    LParen,
-    RParen,
-    Comma,
-}
-
+/// The tokens of `text`, a lexical error worded as Jira words it.
 fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, JqlError> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let start = i;
-        match c {
-            c if c.is_whitespace() => i += 1,
-            '(' => {
-                out.push((Tok::LParen, start));
-                i += 1;
-            }
-            ')' => {
-                out.push((Tok::RParen, start));
-                i += 1;
-            }
-            ',' => {
-                out.push((Tok::Comma, start));
-                i += 1;
-            }
-            '"' | '\'' => {
-                let mut value = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(JqlError::Syntax {
-                                message: "The quoted string has not been completed.".to_owned(),
-                                position: start,
-                            });
-                        }
-                        Some('\\') => {
-                            if let Some(&next) = chars.get(i + 1) {
-                                value.push(next);
-                            }
-                            i += 2;
-                        }
-                        Some(&q) if q == c => {
-                            i += 1;
-                            break;
-                        }
-                        Some(&other) => {
-                            value.push(other);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push((Tok::Quoted(value), start));
-            }
-            '=' => {
-                out.push((Tok::Op("="), start));
-                i += 1;
-            }
-            '~' => {
-                out.push((Tok::Op("~"), start));
-                i += 1;
-            }
-            '!' | '>' | '<' => {
-                let next = chars.get(i + 1).copied();
-                let op = match (c, next) {
-                    ('!', Some('=')) => "!=",
-                    ('!', Some('~')) => "!~",
-                    ('>', Some('=')) => ">=",
-                    ('<', Some('=')) => "<=",
-                    ('>', _) => ">",
-                    ('<', _) => "<",
-                    _ => {
-                        return Err(JqlError::Syntax {
-                            message: format!("The character '{c}' is a reserved JQL character."),
-                            position: start,
-                        });
-                    }
-                };
-                i += op.len();
-                out.push((Tok::Op(op), start));
-            }
-            _ => {
-                let mut word = String::new();
-                while let Some(&w) = chars.get(i) {
-                    if w.is_whitespace() || "()=,~!<>\"'".contains(w) {
-                        break;
-                    }
-                    word.push(w);
-                    i += 1;
-                }
-                out.push((Tok::Word(word), start));
-            }
-        }
-    }
-    Ok(out)
+    lex::tokenize(text).map_err(|e| match e {
+        LexError::Unterminated { position } => JqlError::Syntax {
+            message: "The quoted string has not been completed.".to_owned(),
+            position,
+        },
+        LexError::Reserved {
+            character,
+            position,
+        } => JqlError::Syntax {
+            message: format!("The character '{character}' is a reserved JQL character."),
+            position,
+        },
+    })
 }
 
 struct Parser {

@@ -29,6 +29,7 @@ mod cql;
 mod http;
 mod jira;
 mod jql;
+mod lex;
 mod store;
 mod time;
 

@@ -1,74 +1,60 @@
 //! A logical clock and the timestamp formats of Jira and Confluence.
 //!
 //! The fake never reads the wall clock: seed data has fixed times and every write advances a
-//! logical clock by one minute, so responses are the same on every run.
+//! logical clock by one minute, so responses are the same on every run. Calendar arithmetic is
+//! the `time` crate's.
 
-/// Seconds since the Unix epoch of `year-month-day 00:00:00 UTC` (proleptic Gregorian).
-pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    // Howard Hinnant's algorithm (chrono-compatible), shifted so that March is month 0.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+use time::{Date, Month, OffsetDateTime, Time};
+
+/// Seconds since the epoch of a UTC date and time; `None` for a date or time that does not
+/// exist (February 30, 25:00) or lies outside years -9999..=9999.
+fn try_at(year: i32, month: u8, day: u8, hour: u8, minute: u8) -> Option<i64> {
+    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
+    let time = Time::from_hms(hour, minute, 0).ok()?;
+    Some(date.with_time(time).assume_utc().unix_timestamp())
 }
 
-/// `(year, month, day)` of a day number counted from the Unix epoch.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
+/// Seconds since the epoch of a UTC date and time of the seed data.
+pub(crate) fn at(year: i32, month: u8, day: u8, hour: u8, minute: u8) -> i64 {
+    try_at(year, month, day, hour, minute).expect("the seed data's dates exist")
+}
+
+/// The UTC date and time of a timestamp (the epoch for one beyond year 9999, which the
+/// logical clock never reaches).
+fn utc(secs: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.000`, the common part of both formats.
+fn timestamp(secs: i64) -> String {
+    let t = utc(secs);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
     )
-}
-
-/// Seconds since the epoch of a UTC date and time.
-pub(crate) fn at(year: i64, month: u32, day: u32, hour: i64, minute: i64) -> i64 {
-    days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60
-}
-
-/// The parts of a timestamp: date and time of day.
-fn parts(secs: i64) -> (i64, u32, u32, i64, i64, i64) {
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    (y, m, d, rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 /// Jira's format: `2026-11-20T09:12:44.000+0000`.
 pub(crate) fn jira(secs: i64) -> String {
-    let (y, mo, d, h, mi, s) = parts(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000+0000")
+    timestamp(secs) + "+0000"
 }
 
 /// Confluence's format: `2026-11-20T12:00:00.000Z`.
 pub(crate) fn iso(secs: i64) -> String {
-    let (y, mo, d, h, mi, s) = parts(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000Z")
+    timestamp(secs) + "Z"
 }
 
 /// Confluence search's `friendlyLastModified`: `Nov 20, 2026`.
 pub(crate) fn friendly(secs: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (y, mo, d, ..) = parts(secs);
-    let name = MONTHS
-        .get(usize::try_from(mo).unwrap_or(1).saturating_sub(1))
-        .copied()
-        .unwrap_or("Jan");
-    format!("{name} {d}, {y}")
+    let t = utc(secs);
+    let month = t.month().to_string();
+    let short = month.get(..3).unwrap_or(&month);
+    format!("{short} {}, {}", t.day(), t.year())
 }
 
 /// A JQL date literal: `2026-11-20`, `2026/11/20`, optionally followed by ` HH:mm`, or a
@@ -83,10 +69,10 @@ pub(crate) fn parse_jql_date(text: &str, now: i64) -> Option<i64> {
         None => (text, None),
     };
     let mut fields = date.split(['-', '/']);
-    let year: i64 = fields.next()?.parse().ok()?;
-    let month: u32 = fields.next()?.parse().ok()?;
-    let day: u32 = fields.next()?.parse().ok()?;
-    if fields.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let year: i32 = fields.next()?.parse().ok()?;
+    let month: u8 = fields.next()?.parse().ok()?;
+    let day: u8 = fields.next()?.parse().ok()?;
+    if fields.next().is_some() {
         return None;
     }
     let (hour, minute) = match time {
@@ -96,7 +82,7 @@ pub(crate) fn parse_jql_date(text: &str, now: i64) -> Option<i64> {
         }
         None => (0, 0),
     };
-    Some(at(year, month, day, hour, minute))
+    try_at(year, month, day, hour, minute)
 }
 
 /// `-7d` → `-604800`; units `w`, `d`, `h`, `m`.
@@ -173,5 +159,7 @@ mod tests {
         assert_eq!(parse_jql_date("-2w", now), Some(now - 14 * 86_400));
         assert_eq!(parse_jql_date("yesterday", now), None);
         assert_eq!(parse_jql_date("2026-13-01", now), None);
+        assert_eq!(parse_jql_date("2026-02-30", now), None);
+        assert_eq!(parse_jql_date("2026-11-20 25:00", now), None);
     }
 }
