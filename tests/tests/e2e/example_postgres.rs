@@ -24,7 +24,7 @@
 use std::fmt::Write as _;
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -32,13 +32,11 @@ use std::thread;
 use std::time::Duration;
 
 use mcp_tests::{
-    HttpServer, Prerequisites, example_binary, in_ci, interop_dir, skip_or_fail, workspace_root,
+    HttpServer, TempDir, assert_no_secrets, check_scenarios, example_binary, has_audit_line, in_ci,
+    scenario_command, scrubbed_command, server_logs, skip_or_fail, start_server, venv_python,
+    workspace_root,
 };
 
-use super::interop::check_run;
-
-/// How long a freshly started server may take to announce its port.
-const START_TIMEOUT: Duration = Duration::from_mins(1);
 const CI_DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 const DATABASE: &str = "mcp_example";
 /// The test password of `mcp_ro`: it must never show up in any output or log.
@@ -46,15 +44,8 @@ const RO_PASSWORD: &str = "mcp-ro-e2e-secret-4c1f";
 const OWNER_PASSWORD: &str = "app-owner-e2e-secret-9b2d";
 const READER_KEY: &str = "mcp_reader1_reader-secret-5e1a";
 const ANALYST_KEY: &str = "mcp_analyst1_analyst-secret-0c7d";
-
-/// Removes its directory when dropped.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+/// The checks `postgres_scenarios.py` makes when every server is given (fewer fail the test).
+const CHECKS: u32 = 160;
 
 /// The pieces of the administrator's `postgres://` URL.
 #[derive(Debug, Clone)]
@@ -233,24 +224,13 @@ impl Drop for Relay {
 /// A `postgres --bind 127.0.0.1:0` command for `database_url`, free of the caller's
 /// `PG_MCP_*` / `MCP_*` / `DATABASE_URL` environment.
 fn server(binary: &Path, database_url: &str, extra: &[&str]) -> Command {
-    let mut command = Command::new(binary);
-    for (name, _) in std::env::vars_os() {
-        let text = name.to_string_lossy();
-        if text.starts_with("PG_MCP_") || text.starts_with("MCP_") || text == "DATABASE_URL" {
-            command.env_remove(&name);
-        }
-    }
+    let mut command = scrubbed_command(binary, &["PG_MCP_", "MCP_", "DATABASE_URL"]);
     command
         .args(["--bind", "127.0.0.1:0"])
         .args(extra)
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn");
     command
-}
-
-fn start(test: &str, what: &str, command: &mut Command) -> HttpServer {
-    HttpServer::start(command, START_TIMEOUT)
-        .unwrap_or_else(|e| panic!("{test}: cannot start the {what} server: {e}"))
 }
 
 /// Creates and seeds the fixture database (idempotent; concurrent runs serialize on an
@@ -325,15 +305,12 @@ fn start_servers(test: &str, binary: &Path, target: &Target) -> Servers {
     let ro_fast = target.url(&ro_userinfo, DATABASE, &[("application_name", &app_fast)]);
     let ro_plain = target.url(&ro_userinfo, DATABASE, &[]);
 
-    let dir = TempDir(std::env::temp_dir().join(format!("mcp-{test}-{pid}")));
-    std::fs::create_dir_all(&dir.0).unwrap_or_else(|e| panic!("{}: {e}", dir.0.display()));
-    let keys = dir.0.join("keys.json");
-    std::fs::write(
-        &keys,
+    let dir = TempDir::new(test);
+    let keys = dir.write(
+        "keys.json",
         r#"[{"id": "reader1", "secret": "reader-secret-5e1a", "subject": "reader", "scopes": ["postgres:read"]},
             {"id": "analyst1", "secret": "analyst-secret-0c7d", "subject": "analyst", "scopes": ["postgres:read", "postgres:raw"]}]"#,
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", keys.display()));
+    );
     let keys_arg = keys.to_string_lossy().into_owned();
 
     let raw = ["--schemas", "sales", "--enable-raw-sql"];
@@ -349,14 +326,14 @@ fn start_servers(test: &str, binary: &Path, target: &Target) -> Servers {
     ]
     .concat();
     let auth_args = [&raw[..], &["--api-keys", &keys_arg]].concat();
-    let main = start(
+    let main = start_server(
         test,
         "main",
         server(binary, &ro_main, &main_args).env("RUST_LOG", "warn,audit=info"),
     );
-    let fast = start(test, "fast", &mut server(binary, &ro_fast, &fast_args));
-    let noraw = start(test, "noraw", &mut server(binary, &ro_plain, &[]));
-    let auth = start(test, "auth", &mut server(binary, &ro_plain, &auth_args));
+    let fast = start_server(test, "fast", &mut server(binary, &ro_fast, &fast_args));
+    let noraw = start_server(test, "noraw", &mut server(binary, &ro_plain, &[]));
+    let auth = start_server(test, "auth", &mut server(binary, &ro_plain, &auth_args));
     // The down server: through a relay that is cut once it has started (and checked its role).
     // (Only over TCP: a server reached through a Unix socket skips this group.)
     let down = target.socket().map(|addr| {
@@ -367,7 +344,7 @@ fn start_servers(test: &str, binary: &Path, target: &Target) -> Servers {
             ..target.clone()
         };
         let url = through.url(&ro_userinfo, DATABASE, &[]);
-        let down = start(test, "down", &mut server(binary, &url, &[]));
+        let down = start_server(test, "down", &mut server(binary, &url, &[]));
         relay.cut();
         down
     });
@@ -390,12 +367,8 @@ fn example_postgres() {
     let Some(admin_url) = admin_url(test) else {
         return;
     };
-    let python = match Prerequisites::new().python() {
-        Ok(python) => python,
-        Err(why) => {
-            skip_or_fail(test, &why);
-            return;
-        }
+    let Some(python) = venv_python(test) else {
+        return;
     };
     if Command::new("psql").arg("--version").output().is_err() {
         skip_or_fail(test, "psql is not installed");
@@ -410,9 +383,8 @@ fn example_postgres() {
     let s = start_servers(test, &binary, &target);
     let owner = target.url(&format!("app_owner:{OWNER_PASSWORD}"), DATABASE, &[]);
 
-    let mut command = Command::new(python);
+    let mut command = scenario_command(&python, "postgres_scenarios.py");
     command
-        .arg(interop_dir().join("examples").join("postgres_scenarios.py"))
         .args(["--url", s.main.endpoint()])
         .args(["--admin-dsn", &admin])
         .args(["--url-fast", s.fast.endpoint()])
@@ -423,50 +395,33 @@ fn example_postgres() {
         .args(["--owner-dsn", &owner])
         .args(["--app-main", &s.app_main, "--app-fast", &s.app_fast])
         .args(["--max-in-flight", "4"])
-        .args(["--secret", RO_PASSWORD, "--secret", OWNER_PASSWORD])
-        .current_dir(interop_dir());
+        .args(["--secret", RO_PASSWORD, "--secret", OWNER_PASSWORD]);
     if let Some(down) = &s.down {
         command.args(["--url-down", down.endpoint()]);
     }
-    check_run(test, command, || {
-        format!(
-            "--- main server stderr:\n{}\n--- fast server stderr:\n{}",
-            s.main.stderr().trim_end(),
-            s.fast.stderr().trim_end()
-        )
-    });
+    let servers = [
+        ("main", &s.main),
+        ("fast", &s.fast),
+        ("noraw", &s.noraw),
+        ("auth", &s.auth),
+    ];
+    // Without the down server (a database reached through a Unix socket) its three checks are
+    // skipped.
+    let checks = if s.down.is_some() { CHECKS } else { CHECKS - 3 };
+    check_scenarios(test, &mut command, checks, || server_logs(&servers));
     // Raw SQL is audited: caller, database role, statement, outcome.
     let log = s.main.stderr();
     assert!(
-        log.lines().any(|l| l.contains("audit")
-            && l.contains("pg_run_readonly_sql")
-            && l.contains("mcp_ro")),
+        has_audit_line(&log, &["pg_run_readonly_sql", "mcp_ro"]),
         "{test}: no audit record of raw SQL in the main server's log:\n{log}"
     );
-    check_secrets(
-        test,
-        &binary,
-        &s.ro_main,
-        &[
-            ("main", &s.main),
-            ("fast", &s.fast),
-            ("noraw", &s.noraw),
-            ("auth", &s.auth),
-        ],
-    );
+    // Secrets: never in a log, never in --help (even when set in the environment).
+    assert_no_secrets(test, &servers, &[RO_PASSWORD, OWNER_PASSWORD]);
+    check_help(test, &binary, &s.ro_main);
 }
 
-/// The database password is in no server log, and `--help` does not show `DATABASE_URL`'s
-/// value even when it is set.
-fn check_secrets(test: &str, binary: &Path, database_url: &str, servers: &[(&str, &HttpServer)]) {
-    // Secrets: never in a log, never in --help (even when set in the environment).
-    for (name, s) in servers {
-        let log = s.stderr();
-        assert!(
-            !log.contains(RO_PASSWORD),
-            "{test}: the {name} server logged the database password:\n{log}"
-        );
-    }
+/// `--help` documents the flags and does not show `DATABASE_URL`'s value even when it is set.
+fn check_help(test: &str, binary: &Path, database_url: &str) {
     let help = server(binary, database_url, &["--help"])
         .output()
         .unwrap_or_else(|e| panic!("{test}: postgres --help: {e}"));
