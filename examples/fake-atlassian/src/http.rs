@@ -89,6 +89,12 @@ impl Req {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A count-valued query parameter (`startAt`, `maxResults`, `limit`); `None` when absent
+    /// or not a number.
+    pub(crate) fn count(&self, name: &str) -> Option<usize> {
+        self.param(name).and_then(|v| v.parse().ok())
+    }
+
     /// Every value of a repeatable query parameter, also split on commas.
     pub(crate) fn params(&self, name: &str) -> Vec<String> {
         self.query

@@ -232,6 +232,30 @@ fn title_taken(c: &Confluence, space: u64, title: &str, except: Option<u64>) -> 
     })
 }
 
+/// The trimmed `title` of a page body; an empty or missing one is a `400`.
+fn title_of(body: &Map<String, Value>) -> Result<&str, Reply> {
+    let title = body
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim();
+    if title.is_empty() {
+        return Err(invalid("Title cannot be empty."));
+    }
+    Ok(title)
+}
+
+/// A page `status` the fake stores (`current` or `draft`); anything else is a `400`.
+fn check_status(status: &str) -> Result<(), Reply> {
+    if status == "current" || status == "draft" {
+        Ok(())
+    } else {
+        Err(invalid(&format!(
+            "Provided value {{{status}}} for 'status' is not valid."
+        )))
+    }
+}
+
 /// `POST /wiki/api/v2/pages` → `200` + page (version 1, author = caller).
 pub(super) fn create(store: &mut Store, req: &Req) -> Reply {
     let body = match object_body(req) {
@@ -243,22 +267,16 @@ pub(super) fn create(store: &mut Store, req: &Req) -> Reply {
         return invalid("Provided value for 'spaceId' is not valid: the space does not exist.");
     };
     let (space_id, homepage) = (space.id, space.homepage_id);
-    let title = body
-        .get("title")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim();
-    if title.is_empty() {
-        return invalid("Title cannot be empty.");
-    }
+    let title = match title_of(body) {
+        Ok(t) => t,
+        Err(reply) => return reply,
+    };
     let status = body
         .get("status")
         .and_then(Value::as_str)
         .unwrap_or("current");
-    if status != "current" && status != "draft" {
-        return invalid(&format!(
-            "Provided value {{{status}}} for 'status' is not valid."
-        ));
+    if let Err(reply) = check_status(status) {
+        return reply;
     }
     let parent = match body.get("parentId") {
         None | Some(Value::Null) => (req.param("root-level") != Some("true")).then_some(homepage),
@@ -344,19 +362,13 @@ pub(super) fn update(store: &mut Store, req: &Req, id: &str) -> Reply {
     let Some(status) = body.get("status").and_then(Value::as_str) else {
         return invalid("Page status is required.");
     };
-    if status != "current" && status != "draft" {
-        return invalid(&format!(
-            "Provided value {{{status}}} for 'status' is not valid."
-        ));
+    if let Err(reply) = check_status(status) {
+        return reply;
     }
-    let title = body
-        .get("title")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim();
-    if title.is_empty() {
-        return invalid("Title cannot be empty.");
-    }
+    let title = match title_of(body) {
+        Ok(t) => t,
+        Err(reply) => return reply,
+    };
     let Some(page_body) = body.get("body").filter(|b| !b.is_null()) else {
         return invalid("Page body is required.");
     };

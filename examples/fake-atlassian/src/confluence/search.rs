@@ -115,11 +115,7 @@ pub(super) fn search(store: &Store, req: &Req) -> Reply {
         Ok(q) => q,
         Err(e) => return v1_error(StatusCode::BAD_REQUEST, &e.to_string()),
     };
-    let limit = req
-        .param("limit")
-        .and_then(|l| l.parse::<usize>().ok())
-        .unwrap_or(25)
-        .clamp(1, 100);
+    let limit = req.count("limit").unwrap_or(25).clamp(1, 100);
     let start = match (req.param("cursor"), req.param("start")) {
         (Some(c), _) if !c.is_empty() => match cursor_offset(c) {
             Some(o) => o,

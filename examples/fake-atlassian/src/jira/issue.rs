@@ -171,6 +171,33 @@ fn set_field(
     }
 }
 
+/// [`apply_update`] at the next tick of the logical clock, stamping `issue` as updated then;
+/// `errors` already found (none, when called) and those of the update as a `400`.
+fn apply_update_now(
+    store: &mut Store,
+    issue: &mut Issue,
+    requires_sprint: bool,
+    update: &Map<String, Value>,
+    req: &Req,
+    mut errors: Map<String, Value>,
+) -> Result<(), Reply> {
+    let now = store.clock.tick();
+    apply_update(
+        &mut store.jira,
+        issue,
+        requires_sprint,
+        update,
+        req.account_id(),
+        now,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(field_errors(&errors));
+    }
+    issue.updated = now;
+    Ok(())
+}
+
 /// Applies `update` operations (`labels` add/remove/set, `comment` add, `set` on any field).
 fn apply_update(
     jira: &mut Jira,
@@ -271,7 +298,7 @@ pub(super) fn create(store: &mut Store, req: &Req) -> Reply {
     let Some(project) = project else {
         let mut errors = Map::new();
         errors.insert("project".to_owned(), json!("valid project is required"));
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+        return field_errors(&errors);
     };
     let (project_key, requires_sprint) = (project.key, project.requires_sprint);
 
@@ -318,7 +345,7 @@ pub(super) fn create(store: &mut Store, req: &Req) -> Reply {
         set_field(jira, &mut draft, requires_sprint, name, value, &mut errors);
     }
     if !errors.is_empty() {
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+        return field_errors(&errors);
     }
     let now = store.clock.tick();
     let author = req.account_id();
@@ -333,7 +360,7 @@ pub(super) fn create(store: &mut Store, req: &Req) -> Reply {
         &mut update_errors,
     );
     if !update_errors.is_empty() {
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&update_errors));
+        return field_errors(&update_errors);
     }
     let mut issue = store
         .jira
@@ -366,10 +393,7 @@ pub(super) fn edit(store: &mut Store, req: &Req, key: &str) -> Reply {
         Err(reply) => return reply,
     };
     let mut issue = store.jira.issues[index].clone();
-    let requires_sprint = store
-        .jira
-        .project(issue.project)
-        .is_some_and(|p| p.requires_sprint);
+    let requires_sprint = store.jira.requires_sprint(&issue);
     let mut errors = Map::new();
     for (name, value) in &fields {
         if update.contains_key(name) {
@@ -395,22 +419,11 @@ pub(super) fn edit(store: &mut Store, req: &Req, key: &str) -> Reply {
         );
     }
     if !errors.is_empty() {
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+        return field_errors(&errors);
     }
-    let now = store.clock.tick();
-    apply_update(
-        &mut store.jira,
-        &mut issue,
-        requires_sprint,
-        &update,
-        req.account_id(),
-        now,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+    if let Err(reply) = apply_update_now(store, &mut issue, requires_sprint, &update, req, errors) {
+        return reply;
     }
-    issue.updated = now;
     store.jira.issues[index] = issue;
     if req.param("returnIssue") == Some("true") {
         let issue = &store.jira.issues[index];
@@ -530,29 +543,15 @@ pub(super) fn transition(store: &mut Store, req: &Req, key: &str) -> Reply {
         errors.insert("resolution".to_owned(), json!("Resolution is required."));
     }
     if !errors.is_empty() {
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+        return field_errors(&errors);
     }
     let mut issue = store.jira.issues[index].clone();
-    let requires_sprint = store
-        .jira
-        .project(issue.project)
-        .is_some_and(|p| p.requires_sprint);
-    let now = store.clock.tick();
-    apply_update(
-        &mut store.jira,
-        &mut issue,
-        requires_sprint,
-        &update,
-        req.account_id(),
-        now,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+    let requires_sprint = store.jira.requires_sprint(&issue);
+    if let Err(reply) = apply_update_now(store, &mut issue, requires_sprint, &update, req, errors) {
+        return reply;
     }
     issue.status = to;
     issue.resolution = resolution;
-    issue.updated = now;
     store.jira.issues[index] = issue;
     Reply::no_content()
 }
@@ -589,7 +588,7 @@ pub(super) fn add_comment(store: &mut Store, req: &Req, key: &str) -> Reply {
         Some(Err(message)) => {
             let mut errors = Map::new();
             errors.insert("comment".to_owned(), json!(message));
-            return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+            return field_errors(&errors);
         }
         None => {
             let mut errors = Map::new();
@@ -597,7 +596,7 @@ pub(super) fn add_comment(store: &mut Store, req: &Req, key: &str) -> Reply {
                 "comment".to_owned(),
                 json!("Comment body can not be empty!"),
             );
-            return Reply::json(StatusCode::BAD_REQUEST, field_errors(&errors));
+            return field_errors(&errors);
         }
     };
     let now = store.clock.tick();
@@ -625,15 +624,8 @@ pub(super) fn comments(store: &Store, req: &Req, key: &str) -> Reply {
         return issue_not_found();
     };
     let issue = &store.jira.issues[index];
-    let start: usize = req
-        .param("startAt")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let max: usize = req
-        .param("maxResults")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5000)
-        .min(5000);
+    let start = req.count("startAt").unwrap_or(0);
+    let max = req.count("maxResults").unwrap_or(5000).min(5000);
     let mut all: Vec<&Comment> = issue.comments.iter().collect();
     if req.param("orderBy").is_some_and(|o| o.starts_with('-')) {
         all.reverse();

@@ -76,15 +76,8 @@ pub(super) fn project(store: &Store, req: &Req, key: &str) -> Reply {
 }
 
 fn paged(items: Vec<Value>, req: &Req, name: &str) -> Value {
-    let start: usize = req
-        .param("startAt")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let max: usize = req
-        .param("maxResults")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50)
-        .clamp(1, 200);
+    let start = req.count("startAt").unwrap_or(0);
+    let max = req.count("maxResults").unwrap_or(50).clamp(1, 200);
     let total = items.len();
     let page: Vec<Value> = items.into_iter().skip(start).take(max).collect();
     json!({name: page, "maxResults": max, "startAt": start, "total": total})

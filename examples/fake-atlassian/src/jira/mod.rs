@@ -24,8 +24,11 @@ pub(crate) fn errors(messages: &[&str]) -> Value {
 }
 
 /// A Jira `ErrorCollection` with field errors only.
-pub(crate) fn field_errors(errors: &Map<String, Value>) -> Value {
-    json!({"errorMessages": [], "errors": errors})
+pub(crate) fn field_errors(errors: &Map<String, Value>) -> Reply {
+    Reply::json(
+        StatusCode::BAD_REQUEST,
+        json!({"errorMessages": [], "errors": errors}),
+    )
 }
 
 /// `400` with messages.
@@ -92,53 +95,34 @@ pub(crate) fn anonymous(req: &Req) -> Option<Reply> {
 pub(crate) fn handle(store: &mut Store, req: &Req) -> Option<Reply> {
     let segments = req.segments();
     let m = &req.method;
-    let reply = match segments.as_slice() {
+    let rest = match segments.as_slice() {
         ["rest", "api", "2" | "3", "search"] => {
-            Reply::json(StatusCode::GONE, errors(&[REMOVED_SEARCH]))
+            return Some(Reply::json(StatusCode::GONE, errors(&[REMOVED_SEARCH])));
         }
-        ["rest", "api", "3", "search", "jql"] if m == Method::GET || m == Method::POST => {
-            search::search(store, req)
-        }
-        ["rest", "api", "3", "search", "approximate-count"] if m == Method::POST => {
+        ["rest", "api", "3", rest @ ..] => rest,
+        _ => return None,
+    };
+    let reply = match rest {
+        ["search", "jql"] if m == Method::GET || m == Method::POST => search::search(store, req),
+        ["search", "approximate-count"] if m == Method::POST => {
             search::approximate_count(store, req)
         }
-        ["rest", "api", "3", "issue"] if m == Method::POST => issue::create(store, req),
-        [
-            "rest",
-            "api",
-            "3",
-            "issue",
-            "createmeta",
-            project,
-            "issuetypes",
-        ] if m == Method::GET => meta::issue_types(store, req, project),
-        [
-            "rest",
-            "api",
-            "3",
-            "issue",
-            "createmeta",
-            project,
-            "issuetypes",
-            type_id,
-        ] if m == Method::GET => meta::create_fields(store, req, project, type_id),
-        ["rest", "api", "3", "issue", key] if m == Method::GET => issue::get(store, req, key),
-        ["rest", "api", "3", "issue", key] if m == Method::PUT => issue::edit(store, req, key),
-        ["rest", "api", "3", "issue", key, "transitions"] if m == Method::GET => {
-            issue::transitions(store, req, key)
+        ["issue"] if m == Method::POST => issue::create(store, req),
+        ["issue", "createmeta", project, "issuetypes"] if m == Method::GET => {
+            meta::issue_types(store, req, project)
         }
-        ["rest", "api", "3", "issue", key, "transitions"] if m == Method::POST => {
-            issue::transition(store, req, key)
+        ["issue", "createmeta", project, "issuetypes", type_id] if m == Method::GET => {
+            meta::create_fields(store, req, project, type_id)
         }
-        ["rest", "api", "3", "issue", key, "comment"] if m == Method::GET => {
-            issue::comments(store, req, key)
-        }
-        ["rest", "api", "3", "issue", key, "comment"] if m == Method::POST => {
-            issue::add_comment(store, req, key)
-        }
-        ["rest", "api", "3", "myself"] if m == Method::GET => meta::myself(req),
-        ["rest", "api", "3", "user", "search"] if m == Method::GET => meta::user_search(req),
-        ["rest", "api", "3", "project", key] if m == Method::GET => meta::project(store, req, key),
+        ["issue", key] if m == Method::GET => issue::get(store, req, key),
+        ["issue", key] if m == Method::PUT => issue::edit(store, req, key),
+        ["issue", key, "transitions"] if m == Method::GET => issue::transitions(store, req, key),
+        ["issue", key, "transitions"] if m == Method::POST => issue::transition(store, req, key),
+        ["issue", key, "comment"] if m == Method::GET => issue::comments(store, req, key),
+        ["issue", key, "comment"] if m == Method::POST => issue::add_comment(store, req, key),
+        ["myself"] if m == Method::GET => meta::myself(req),
+        ["user", "search"] if m == Method::GET => meta::user_search(req),
+        ["project", key] if m == Method::GET => meta::project(store, req, key),
         _ => return None,
     };
     Some(reply)

@@ -354,6 +354,12 @@ impl Jira {
             .find(|p| p.key.eq_ignore_ascii_case(key_or_id) || p.id.to_string() == key_or_id)
     }
 
+    /// Whether the project of `issue` requires the Sprint field (REQ).
+    pub(crate) fn requires_sprint(&self, issue: &Issue) -> bool {
+        self.project(issue.project)
+            .is_some_and(|p| p.requires_sprint)
+    }
+
     /// The index of an issue by key (case-insensitive) or numeric id.
     pub(crate) fn issue_index(&self, key_or_id: &str) -> Option<usize> {
         self.issues
