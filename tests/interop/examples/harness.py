@@ -1,9 +1,12 @@
-"""What the example scenario scripts share (`jira_scenarios.py`, `confluence_scenarios.py`).
+"""What the example scenario scripts share (`jira_scenarios.py`, `confluence_scenarios.py`, and
+the base of `postgres_scenarios.py`).
 
 - Check recording: `Checks` (`PASS name` / `FAIL name -- detail` lines), `short` and
   `describe_error`, taken from the interop client `../python_client.py` rather than copied;
   `Scenarios.finish` prints the last line, exactly `N passed, M failed`.
-- `Scenarios`: the base of a script's run. Builds SDK clients for either era (`mcp.Client`, a
+- `ScenarioRun`: the base of any script's run (no upstream of its own): SDK clients, the tool
+  outputs kept for the secrets check, scenarios as steps, `SKIP` lines and the summary.
+- `Scenarios`: the base of an Atlassian script's run. Builds SDK clients for either era (`mcp.Client`, a
   URL string, or an SDK-built httpx client carrying an `Authorization: Bearer` header: an OAuth
   token or an MCP API key); records every tool output for the final secrets check; runs each
   scenario as a step (an exception is one failed check, and the fake is put back afterwards);
@@ -52,6 +55,7 @@ __all__ = [
     "Checks",
     "Fake",
     "MCPError",
+    "ScenarioRun",
     "Scenarios",
     "arguments",
     "calls",
@@ -200,21 +204,18 @@ class Fake:
 # ---- the run ---------------------------------------------------------------------------------
 
 
-class Scenarios:
-    """The base of a script's run; a subclass sets the class attributes and writes `main`."""
+class ScenarioRun:
+    """The base of a script's run: SDK clients, tool outputs kept for the secrets check,
+    scenarios as steps, the summary. A subclass writes `main`."""
 
-    service = ""  # "Jira": how the server names its upstream in error texts
-    read_tools: frozenset[str] = frozenset()
-    write_tools: frozenset[str] = frozenset()
-    destructive: frozenset[str] = frozenset()
+    # How many `--timeout`s one scenario may take.
+    step_timeouts = 4
 
     def __init__(self, ns: argparse.Namespace) -> None:
         self.ns = ns
         self.c = Checks()
-        self.fake = Fake(ns.fake)
         # Every tool output seen, for the secrets check.
         self.outputs: list[str] = []
-        self.client_: Client
 
     def client(self, url: str, bearer: str | None = None, mode: str = LEGACY) -> Client:
         """An SDK client of `url` in `mode` (`LEGACY`: an `initialize`d session; `MODERN`:
@@ -230,23 +231,20 @@ class Scenarios:
         self.outputs.append(json.dumps(result.structured_content or {}))
         return result
 
-    async def tool(self, name: str, args: dict[str, Any]) -> types.CallToolResult:
-        """`tools/call` on the main server's legacy session."""
-        return await self.call(self.client_, name, args)
-
     async def step(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
         """One scenario; an exception is one failed check, not the end of the run."""
         try:
-            with anyio.fail_after(self.ns.timeout * 4):
+            with anyio.fail_after(self.ns.timeout * self.step_timeouts):
                 await body()
         except Exception as exc:  # boundary: report and go on
             self.c.fail(f"{name}: completes", describe_error(exc))
             if not isinstance(exc, (MCPError, TimeoutError)):
                 traceback.print_exc(file=sys.stderr)
         finally:
-            with contextlib.suppress(Exception):
-                self.fake.clear_faults()
-                self.fake.config(anonymous=False, search_delay=0, latency_ms=0)
+            self.after_step()
+
+    def after_step(self) -> None:
+        """Puts shared state back after each scenario (nothing here)."""
 
     def skip(self, what: str) -> None:
         print(f"SKIP {what}", flush=True)
@@ -259,14 +257,46 @@ class Scenarios:
             self.skip(f"{what} (no {'/'.join(absent)})")
         return bool(absent)
 
+    def secrets(self) -> list[str]:
+        """What must never appear in a tool output: every `--*-key` given."""
+        return [v for k, v in sorted(vars(self.ns).items()) if k.endswith("_key") and v]
+
     def finish(self) -> int:
         """The secrets check, the summary line; the exit status."""
         everything = "\n".join(self.outputs)
-        keys = [v for k, v in sorted(vars(self.ns).items()) if k.endswith("_key") and v]
-        leaked = [s for s in ATLASSIAN_SECRETS + keys if s in everything]
+        leaked = [s for s in self.secrets() if s in everything]
         self.c.ok(f"x secrets never in tool output ({len(self.outputs) // 2} results scanned)", not leaked and bool(self.outputs), leaked)
         print(f"{self.c.passed} passed, {self.c.failed} failed", flush=True)
         return 1 if self.c.failed else 0
+
+
+class Scenarios(ScenarioRun):
+    """The base of an Atlassian script's run; a subclass sets the class attributes and writes
+    `main`."""
+
+    service = ""  # "Jira": how the server names its upstream in error texts
+    read_tools: frozenset[str] = frozenset()
+    write_tools: frozenset[str] = frozenset()
+    destructive: frozenset[str] = frozenset()
+
+    def __init__(self, ns: argparse.Namespace) -> None:
+        super().__init__(ns)
+        self.fake = Fake(ns.fake)
+        self.client_: Client
+
+    async def tool(self, name: str, args: dict[str, Any]) -> types.CallToolResult:
+        """`tools/call` on the main server's legacy session."""
+        return await self.call(self.client_, name, args)
+
+    def after_step(self) -> None:
+        """The fake put back: no faults, authenticated, no delays."""
+        with contextlib.suppress(Exception):
+            self.fake.clear_faults()
+            self.fake.config(anonymous=False, search_delay=0, latency_ms=0)
+
+    def secrets(self) -> list[str]:
+        """The fake's credentials and every `--*-key` given."""
+        return ATLASSIAN_SECRETS + super().secrets()
 
     # ---- checks both examples make (examples.md §4.4) ---------------------------------------
 
@@ -429,7 +459,7 @@ def arguments(doc: str | None) -> argparse.ArgumentParser:
     return parser
 
 
-def run(scenarios: type[Scenarios], parser: argparse.ArgumentParser) -> int:
+def run(scenarios: type[ScenarioRun], parser: argparse.ArgumentParser) -> int:
     """Parses the command line and runs `scenarios(ns).main`; its exit status."""
     ns = parser.parse_args()
     return anyio.run(scenarios(ns).main)

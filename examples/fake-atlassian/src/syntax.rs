@@ -1,6 +1,7 @@
-//! The tokenizer JQL and CQL share: words, quoted strings (`"…"` or `'…'`, `\` escapes the
-//! next character), the operators `= != ~ !~ > >= < <=`, parentheses and commas. CQL has no
-//! comparisons: its parser refuses the `<`/`>` tokens like any other misplaced token.
+//! What JQL and CQL share: the tokenizer (words, quoted strings `"…"` or `'…'` where `\`
+//! escapes the next character, the operators `= != ~ !~ > >= < <=`, parentheses and commas),
+//! the token cursor their parsers walk, and the condition tree. CQL has no comparisons: its
+//! parser refuses the `<`/`>` tokens like any other misplaced token.
 
 /// A token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub(crate) enum Tok {
 }
 
 /// Why a text does not tokenize; `position` is a char index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LexError {
     /// A quoted string without its closing quote.
     Unterminated { position: usize },
@@ -103,6 +104,67 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, LexError> {
         }
     }
     Ok(out)
+}
+
+/// The tokens of a query and the parser's place in them.
+pub(crate) struct Tokens {
+    toks: Vec<(Tok, usize)>,
+    /// The index of the next token.
+    pub(crate) pos: usize,
+    /// The length of the text in chars (the position of "end of input").
+    end: usize,
+}
+
+impl Tokens {
+    /// The tokens of `text`, at the first.
+    pub(crate) fn new(text: &str) -> Result<Self, LexError> {
+        Ok(Self {
+            toks: tokenize(text)?,
+            pos: 0,
+            end: text.chars().count(),
+        })
+    }
+
+    /// The next token, not consumed.
+    pub(crate) fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|(t, _)| t)
+    }
+
+    /// The char position of the next token (the text's length at the end).
+    pub(crate) fn here(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end, |(_, p)| *p)
+    }
+
+    /// The next token, consumed.
+    pub(crate) fn next(&mut self) -> Option<Tok> {
+        let tok = self.toks.get(self.pos).map(|(t, _)| t.clone());
+        self.pos += 1;
+        tok
+    }
+
+    /// Whether the next token is the (case-insensitive) keyword `word`.
+    pub(crate) fn keyword(&self, word: &str) -> bool {
+        self.keyword_at(0, word)
+    }
+
+    /// Whether the token `offset` places ahead is the keyword `word`.
+    pub(crate) fn keyword_at(&self, offset: usize, word: &str) -> bool {
+        matches!(self.toks.get(self.pos + offset), Some((Tok::Word(w), _)) if w.eq_ignore_ascii_case(word))
+    }
+
+    /// Whether `ORDER BY` comes next.
+    pub(crate) fn at_order_by(&self) -> bool {
+        self.keyword("order") && self.keyword_at(1, "by")
+    }
+}
+
+/// A condition tree over fields `F`, operators `O` and values `V`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Clause<F, O, V> {
+    And(Box<Clause<F, O, V>>, Box<Clause<F, O, V>>),
+    Or(Box<Clause<F, O, V>>, Box<Clause<F, O, V>>),
+    Not(Box<Clause<F, O, V>>),
+    Term { field: F, op: O, values: Vec<V> },
 }
 
 #[cfg(test)]
