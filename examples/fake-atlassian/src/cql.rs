@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::lex::{Tok, tokenize};
+use crate::syntax::{self, Tok, Tokens};
 
 /// A field CQL can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,17 +61,7 @@ pub(crate) enum Op {
 }
 
 /// A condition tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Clause {
-    And(Box<Clause>, Box<Clause>),
-    Or(Box<Clause>, Box<Clause>),
-    Not(Box<Clause>),
-    Term {
-        field: Field,
-        op: Op,
-        values: Vec<String>,
-    },
-}
+pub(crate) type Clause = syntax::Clause<Field, Op, String>;
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,31 +83,17 @@ impl fmt::Display for CqlError {
     }
 }
 
-struct Parser {
-    toks: Vec<Tok>,
-    pos: usize,
+/// The CQL grammar, on the shared token cursor.
+trait Grammar {
+    fn or(&mut self) -> Option<Clause>;
+    fn and(&mut self) -> Option<Clause>;
+    fn unary(&mut self) -> Option<Clause>;
+    fn value(&mut self) -> Option<String>;
+    fn term(&mut self) -> Option<Clause>;
+    fn order_by(&mut self) -> Option<Vec<(Field, bool)>>;
 }
 
-impl Parser {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos)
-    }
-
-    fn next(&mut self) -> Option<Tok> {
-        let tok = self.toks.get(self.pos).cloned();
-        self.pos += 1;
-        tok
-    }
-
-    fn keyword(&self, word: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(word))
-    }
-
-    fn at_order_by(&self) -> bool {
-        self.keyword("order")
-            && matches!(self.toks.get(self.pos + 1), Some(Tok::Word(w)) if w.eq_ignore_ascii_case("by"))
-    }
-
+impl Grammar for Tokens {
     fn or(&mut self) -> Option<Clause> {
         let mut left = self.and()?;
         while self.keyword("or") {
@@ -241,12 +217,7 @@ pub(crate) fn parse(text: &str) -> Result<Query, CqlError> {
     let error = || CqlError {
         cql: text.to_owned(),
     };
-    let toks = tokenize(text)
-        .map_err(|_| error())?
-        .into_iter()
-        .map(|(tok, _)| tok)
-        .collect();
-    let mut parser = Parser { toks, pos: 0 };
+    let mut parser = Tokens::new(text).map_err(|_| error())?;
     if parser.peek().is_none() || parser.at_order_by() {
         return Err(error());
     }

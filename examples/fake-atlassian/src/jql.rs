@@ -16,7 +16,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::lex::{self, LexError, Tok};
+use crate::syntax::{self, LexError, Tok, Tokens};
 
 /// A field JQL can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,17 +136,7 @@ pub(crate) enum Operand {
 }
 
 /// A condition tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Clause {
-    And(Box<Clause>, Box<Clause>),
-    Or(Box<Clause>, Box<Clause>),
-    Not(Box<Clause>),
-    Term {
-        field: Field,
-        op: Op,
-        values: Vec<Operand>,
-    },
-}
+pub(crate) type Clause = syntax::Clause<Field, Op, Operand>;
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,9 +184,9 @@ impl fmt::Display for JqlError {
     }
 }
 
-/// The tokens of `text`, a lexical error worded as Jira words it.
-fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, JqlError> {
-    lex::tokenize(text).map_err(|e| match e {
+/// A lexical error worded as Jira words it.
+fn lex_error(error: LexError) -> JqlError {
+    match error {
         LexError::Unterminated { position } => JqlError::Syntax {
             message: "The quoted string has not been completed.".to_owned(),
             position,
@@ -208,38 +198,22 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, JqlError> {
             message: format!("The character '{character}' is a reserved JQL character."),
             position,
         },
-    })
+    }
 }
 
-struct Parser {
-    toks: Vec<(Tok, usize)>,
-    pos: usize,
-    end: usize,
+/// The JQL grammar, on the shared token cursor.
+trait Grammar {
+    fn syntax(&self, message: impl Into<String>) -> JqlError;
+    fn describe(&self) -> String;
+    fn or(&mut self) -> Result<Clause, JqlError>;
+    fn and(&mut self) -> Result<Clause, JqlError>;
+    fn unary(&mut self) -> Result<Clause, JqlError>;
+    fn term(&mut self) -> Result<Clause, JqlError>;
+    fn operand(&mut self) -> Result<Operand, JqlError>;
+    fn order_by(&mut self) -> Result<Vec<(Field, bool)>, JqlError>;
 }
 
-impl Parser {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos).map(|(t, _)| t)
-    }
-
-    fn here(&self) -> usize {
-        self.toks.get(self.pos).map_or(self.end, |(_, p)| *p)
-    }
-
-    fn next(&mut self) -> Option<Tok> {
-        let tok = self.toks.get(self.pos).map(|(t, _)| t.clone());
-        self.pos += 1;
-        tok
-    }
-
-    fn keyword(&self, word: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(word))
-    }
-
-    fn keyword_at(&self, offset: usize, word: &str) -> bool {
-        matches!(self.toks.get(self.pos + offset), Some((Tok::Word(w), _)) if w.eq_ignore_ascii_case(word))
-    }
-
+impl Grammar for Tokens {
     fn syntax(&self, message: impl Into<String>) -> JqlError {
         JqlError::Syntax {
             message: message.into(),
@@ -256,10 +230,6 @@ impl Parser {
             Some(Tok::RParen) => ")".to_owned(),
             Some(Tok::Comma) => ",".to_owned(),
         }
-    }
-
-    fn at_order_by(&self) -> bool {
-        self.keyword("order") && self.keyword_at(1, "by")
     }
 
     fn or(&mut self) -> Result<Clause, JqlError> {
@@ -467,12 +437,7 @@ fn check_operator(field: Field, op: Op) -> Result<(), JqlError> {
 
 /// Parses a JQL query; empty or `ORDER BY`-only queries are [`JqlError::Unbounded`].
 pub(crate) fn parse(text: &str) -> Result<Query, JqlError> {
-    let toks = tokenize(text)?;
-    let mut parser = Parser {
-        toks,
-        pos: 0,
-        end: text.chars().count(),
-    };
+    let mut parser = Tokens::new(text).map_err(lex_error)?;
     let clause = if parser.peek().is_none() || parser.at_order_by() {
         None
     } else {

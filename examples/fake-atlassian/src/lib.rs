@@ -29,8 +29,8 @@ mod cql;
 mod http;
 mod jira;
 mod jql;
-mod lex;
 mod store;
+mod syntax;
 mod time;
 
 use std::sync::Arc;
