@@ -150,31 +150,21 @@ class Run(ScenarioRun):
             await self.step("4.3.15 untrusted data framing", self.framing)
         async with self.client(ns.url, mode=MODERN) as modern:
             await self.step("4.3.10 client cancel stops the server (2026-07-28, stream closed)", lambda: self.cancel(modern, "modern"))
-        if ns.url_fast:
+        if not self.missing("4.3.8/4.3.9/4.4 concurrency", "url_fast"):
             async with self.client(ns.url_fast) as fast:
                 self.f = fast
                 await self.step("4.3.8 statement timeout fires", self.timeout_fires)
                 await self.step("4.3.9 timeout cannot be disabled", self.timeout_not_disabled)
                 await self.step("4.4 per-user concurrency cap", self.concurrency)
-        else:
-            self.skip("4.3.8/4.3.9/4.4 concurrency: --url-fast not given")
-        if ns.url_noraw:
+        if not self.missing("raw SQL is off by default", "url_noraw"):
             await self.step("raw SQL is off by default", self.noraw)
-        else:
-            self.skip("raw SQL off by default: --url-noraw not given")
-        if ns.url_auth:
+        if not self.missing("4.4 scopes: raw SQL needs postgres:raw", "url_auth"):
             await self.step("4.4 scopes: raw SQL needs postgres:raw", self.scopes)
-        else:
-            self.skip("scopes: --url-auth not given")
-        if ns.url_down:
+        if not self.missing("4.4 Postgres down is a fast isError", "url_down"):
             await self.step("4.4 Postgres down is a fast isError", self.down)
-        else:
-            self.skip("Postgres down: --url-down not given")
         await self.step("readiness", self.readiness)
-        if ns.binary and ns.owner_dsn:
+        if not self.missing("4.3.12 role posture check", "binary", "owner_dsn"):
             await self.step("4.3.12 role posture check", self.posture)
-        else:
-            self.skip("4.3.12 role posture check: --binary / --owner-dsn not given")
         return self.finish()
 
     # ---- scenarios ------------------------------------------------------------------------
