@@ -56,11 +56,7 @@ pub const PRODUCT: example_support::Product = example_support::Product {
 };
 
 /// [`PRODUCT`] for read-only mode (no write tools registered).
-pub const PRODUCT_READ_ONLY: example_support::Product = example_support::Product {
-    name: "confluence",
-    default_port: 3002,
-    write_tools: &[],
-};
+pub const PRODUCT_READ_ONLY: example_support::Product = PRODUCT.read_only();
 
 const INSTRUCTIONS: &str = "Confluence Cloud. Find pages with confluence_search (CQL or plain \
 text), read them with confluence_get_page (Markdown; macros appear as [macro: name] \

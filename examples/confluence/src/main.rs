@@ -18,23 +18,9 @@ async fn main() -> ExitCode {
     example_support::init_tracing();
     let app = match cli.app() {
         Ok(app) => app,
-        Err(e) => {
-            tracing::error!(error = %e, "unusable configuration");
-            #[expect(
-                clippy::print_stderr,
-                reason = "configuration errors are for the operator, on stderr, even without RUST_LOG"
-            )]
-            {
-                eprintln!("error: {e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(e) => return example_support::config_error(&e),
     };
-    let upstream = app.upstream().clone();
-    let ready = example_support::readiness(move || {
-        let upstream = upstream.clone();
-        async move { upstream.reachable("wiki/api/v2/spaces").await }
-    });
+    let ready = app.upstream().readiness("wiki/api/v2/spaces");
     let product = if cli.read_only {
         &PRODUCT_READ_ONLY
     } else {

@@ -20,11 +20,7 @@ pub const PRODUCT: Product = Product {
 };
 
 /// The same in read-only mode (no write tools registered).
-const PRODUCT_READ_ONLY: Product = Product {
-    name: "jira",
-    default_port: 3001,
-    write_tools: &[],
-};
+const PRODUCT_READ_ONLY: Product = PRODUCT.read_only();
 
 /// The readiness probe path: Jira's public server info (any answer below 500 is "up").
 const PROBE_PATH: &str = "rest/api/3/serverInfo";
@@ -286,22 +282,9 @@ impl Cli {
     pub async fn run(self) -> ExitCode {
         let jira = match self.jira() {
             Ok(jira) => jira,
-            Err(e) => {
-                #[expect(
-                    clippy::print_stderr,
-                    reason = "configuration errors are for the operator, before logging starts"
-                )]
-                {
-                    eprintln!("error: {e}");
-                }
-                return ExitCode::from(2);
-            }
+            Err(e) => return example_support::config_error(&e),
         };
-        let upstream = jira.upstream().clone();
-        let ready = example_support::readiness(move || {
-            let upstream = upstream.clone();
-            async move { upstream.reachable(PROBE_PATH).await }
-        });
+        let ready = jira.upstream().readiness(PROBE_PATH);
         let product = if self.read_only {
             &PRODUCT_READ_ONLY
         } else {

@@ -48,7 +48,8 @@ pub use credentials::{
     ServiceAccount,
 };
 pub use serve::{
-    Product, Readiness, ServeArgs, init_tracing, load_api_keys, readiness, serve, shutdown_signal,
+    Product, Readiness, ServeArgs, config_error, init_tracing, load_api_keys, readiness, serve,
+    shutdown_signal,
 };
 pub use text::truncate;
 pub use upstream::{

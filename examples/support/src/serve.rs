@@ -153,6 +153,32 @@ pub struct Product {
     pub write_tools: &'static [&'static str],
 }
 
+impl Product {
+    /// The same product in read-only mode: no write tools (they are not registered).
+    #[must_use]
+    pub const fn read_only(self) -> Self {
+        Self {
+            write_tools: &[],
+            ..self
+        }
+    }
+}
+
+/// Reports an unusable configuration to the operator (`error: ...` on stderr, and the log
+/// when tracing is set up) and returns exit code 2, for `main` to return before serving.
+#[must_use]
+pub fn config_error(message: &str) -> ExitCode {
+    tracing::error!(error = %message, "unusable configuration");
+    #[expect(
+        clippy::print_stderr,
+        reason = "configuration errors are for the operator, on stderr, even without RUST_LOG"
+    )]
+    {
+        eprintln!("error: {message}");
+    }
+    ExitCode::from(2)
+}
+
 /// Installs the `tracing` subscriber: text on stderr (stdout is the stdio transport),
 /// filtered by `RUST_LOG` (default `info`). Idempotent: a second call, or a subscriber set
 /// elsewhere, is left alone.

@@ -188,6 +188,17 @@ impl Upstream {
         }
     }
 
+    /// The `/health/ready` probe for [`serve()`](crate::serve()): ready while the service
+    /// answers at `path` ([`Upstream::reachable`]).
+    #[must_use]
+    pub fn readiness(&self, path: &'static str) -> crate::Readiness {
+        let upstream = self.clone();
+        crate::readiness(move || {
+            let upstream = upstream.clone();
+            async move { upstream.reachable(path).await }
+        })
+    }
+
     /// Whether the service answers at `path`: a GET without credentials, any status below
     /// 500 counts (a 401 proves it is up). For `/health/ready`; answers are cached 5 s.
     pub async fn reachable(&self, path: &str) -> bool {
