@@ -1,14 +1,13 @@
 //! `jira_add_comment`.
 
-use example_support::audit;
 use http::Method;
 use mcp_server::{Principal, State, Structured, ToolError, mcp_tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{ISSUE_PATTERN, name_of, write_credential};
-use crate::client::{Jira, outcome, path_segment, text};
+use super::{ISSUE_PATTERN, audit_result, name_of, write_credential};
+use crate::client::{Jira, path_segment, text};
 use crate::markdown;
 
 /// Who may see a comment.
@@ -90,7 +89,7 @@ pub async fn jira_add_comment(
         ),
         Err(_) => issue_key.clone(),
     };
-    audit(&who, &credential.label(), TOOL, &target, &outcome(&result));
+    audit_result(&who, &credential, TOOL, &target, &result);
     let response = result?.body;
     let added = AddedComment {
         issue_key,

@@ -2,15 +2,18 @@
 
 use std::fmt::Write as _;
 
-use example_support::{audit, truncate};
+use example_support::truncate;
 use http::Method;
 use mcp_server::{Principal, State, Structured, ToolError, mcp_tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{ISSUE_PATTERN, PROJECT_PATTERN, name_of, simplify_bounded, write_credential};
-use crate::client::{Jira, outcome, path_segment, text};
+use super::{
+    ISSUE_PATTERN, PROJECT_PATTERN, audit_refusal, audit_result, name_of, simplify_bounded,
+    write_credential,
+};
+use crate::client::{Jira, path_segment, text};
 use crate::{adf, markdown};
 
 /// The fields `jira_get_issue` always reads.
@@ -448,13 +451,7 @@ pub async fn jira_create_issue(
     let project = project_key.trim().to_ascii_uppercase();
     let credential = jira.credential(&who).await?;
     if let Err(e) = jira.check_project(&project) {
-        audit(
-            &who,
-            &credential.label(),
-            TOOL,
-            &project,
-            "refused: project not allowed",
-        );
+        audit_refusal(&who, &credential, TOOL, &project, "project not allowed");
         return Err(e);
     }
     let mut body = Map::new();
@@ -489,7 +486,7 @@ pub async fn jira_create_issue(
         .ok()
         .and_then(|r| text(&r.body["key"]))
         .unwrap_or_else(|| project.clone());
-    audit(&who, &credential.label(), TOOL, &target, &outcome(&result));
+    audit_result(&who, &credential, TOOL, &target, &result);
     let response = result?;
     let id = text(&response.body["id"]).unwrap_or_default();
     jira.remember_created(&id);
@@ -630,13 +627,7 @@ pub async fn jira_update_issue(
         .json(&Value::Object(body))
         .send()
         .await;
-    audit(
-        &who,
-        &credential.label(),
-        TOOL,
-        &issue_key,
-        &outcome(&result),
-    );
+    audit_result(&who, &credential, TOOL, &issue_key, &result);
     result?;
     let key = issue_key.to_ascii_uppercase();
     let mut text = format!("Updated {key}: {}", changed.join(", "));

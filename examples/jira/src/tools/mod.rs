@@ -18,11 +18,11 @@ mod meta;
 mod search;
 mod transitions;
 
-use example_support::{Credential, audit};
+use example_support::{Credential, UpstreamError, audit};
 use mcp_server::{Principal, ToolError};
 use serde_json::Value;
 
-use crate::client::Jira;
+use crate::client::{Jira, outcome};
 
 pub use comment::jira_add_comment;
 pub use issue::{jira_create_issue, jira_get_issue, jira_update_issue};
@@ -54,16 +54,38 @@ pub(crate) async fn write_credential(
 ) -> Result<Credential, ToolError> {
     let credential = jira.credential(who).await?;
     if let Err(e) = jira.check_issue(who, &credential, issue_key).await {
-        audit(
-            who,
-            &credential.label(),
-            tool,
-            issue_key,
-            "refused: project not allowed",
-        );
+        audit_refusal(who, &credential, tool, issue_key, "project not allowed");
         return Err(e);
     }
     Ok(credential)
+}
+
+/// Audits a write refused before it reached Jira: outcome `refused: <reason>`.
+pub(crate) fn audit_refusal(
+    who: &Principal,
+    credential: &Credential,
+    tool: &str,
+    target: &str,
+    reason: &str,
+) {
+    audit(
+        who,
+        &credential.label(),
+        tool,
+        target,
+        &format!("refused: {reason}"),
+    );
+}
+
+/// Audits a write by Jira's answer: outcome `ok` or `error: ...` (see [`outcome`]).
+pub(crate) fn audit_result<T>(
+    who: &Principal,
+    credential: &Credential,
+    tool: &str,
+    target: &str,
+    result: &Result<T, UpstreamError>,
+) {
+    audit(who, &credential.label(), tool, target, &outcome(result));
 }
 
 /// A field value made readable: a user → display name, a status/priority/option → its name or

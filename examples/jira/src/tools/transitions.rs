@@ -2,15 +2,14 @@
 
 use std::fmt::Write as _;
 
-use example_support::audit;
 use http::Method;
 use mcp_server::{Principal, State, Structured, ToolError, mcp_tool};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{ISSUE_PATTERN, write_credential};
-use crate::client::{Jira, outcome, path_segment, text};
+use super::{ISSUE_PATTERN, audit_refusal, audit_result, write_credential};
+use crate::client::{Jira, path_segment, text};
 use crate::markdown;
 
 /// A field a transition asks for.
@@ -293,25 +292,13 @@ pub async fn jira_transition_issue(
     let chosen = match resolve(&transitions, &transition, &issue_key) {
         Ok(t) => t.clone(),
         Err(message) => {
-            audit(
-                &who,
-                &credential.label(),
-                TOOL,
-                &issue_key,
-                "refused: unknown transition",
-            );
+            audit_refusal(&who, &credential, TOOL, &issue_key, "unknown transition");
             return Err(ToolError::new(message));
         }
     };
     let fields = fields.unwrap_or_default();
     if let Err(message) = chosen.check_fields(&fields, &issue_key) {
-        audit(
-            &who,
-            &credential.label(),
-            TOOL,
-            &issue_key,
-            "refused: missing fields",
-        );
+        audit_refusal(&who, &credential, TOOL, &issue_key, "missing fields");
         return Err(ToolError::new(message));
     }
     let mut body = json!({"transition": {"id": chosen.id}});
@@ -331,13 +318,7 @@ pub async fn jira_transition_issue(
         .json(&body)
         .send()
         .await;
-    audit(
-        &who,
-        &credential.label(),
-        TOOL,
-        &issue_key,
-        &outcome(&result),
-    );
+    audit_result(&who, &credential, TOOL, &issue_key, &result);
     result?;
     let text = format!(
         "{issue_key}: \"{}\" done (transition {}){}.",
