@@ -8,7 +8,7 @@ use mcp_server::{CancellationToken, Principal, ToolError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
-use crate::db::{Db, DbError};
+use crate::db::{BoxFuture, Db, DbError};
 use crate::errors::{self, ErrorContext};
 
 /// The shared state of the tools. Cheap to clone.
@@ -76,6 +76,29 @@ impl App {
             permit = semaphore.acquire_owned() => permit.map_err(ToolError::internal),
             () = cancel.cancelled() => Err(ToolError::new("the call was cancelled")),
         }
+    }
+
+    /// Runs `work` with a clone of this state on a pooled connection ([`Db::run`]); a failure
+    /// as the model reads it ([`App::error`]).
+    ///
+    /// # Errors
+    ///
+    /// What `work` returned, cancellation, or a checkout failure, as a [`ToolError`].
+    pub async fn run<T, F>(&self, cancel: &CancellationToken, work: F) -> Result<T, ToolError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut deadpool_postgres::ClientWrapper,
+                App,
+            ) -> BoxFuture<'c, Result<T, DbError>>
+            + Send
+            + 'static,
+    {
+        let state = self.clone();
+        self.db()
+            .run(cancel, move |client| work(client, state))
+            .await
+            .map_err(|e| self.error(&e))
     }
 
     /// A failure as the model reads it.

@@ -33,10 +33,8 @@ pub async fn pg_list_schemas(
     #[ctx] cancel: CancellationToken,
 ) -> Result<Structured<SchemaList>, ToolError> {
     let _permit = app.admit(&who, &cancel).await?;
-    let state = app.clone();
     let schemas = app
-        .db()
-        .run(&cancel, move |client| {
+        .run(&cancel, move |client, state| {
             Box::pin(async move {
                 let tx = begin(client, state.db(), &[]).await?;
                 let schemas = catalog::list_schemas(&tx, state.config().allow_list()).await?;
@@ -44,8 +42,7 @@ pub async fn pg_list_schemas(
                 Ok(schemas)
             })
         })
-        .await
-        .map_err(|e| app.error(&e))?;
+        .await?;
     let mut body = String::new();
     for s in &schemas {
         let _ = write!(
@@ -97,10 +94,8 @@ pub async fn pg_list_tables(
 ) -> Result<Structured<TableList>, ToolError> {
     let _permit = app.admit(&who, &cancel).await?;
     let limit = i64::from(limit.unwrap_or(200).clamp(1, 1000));
-    let state = app.clone();
     let list = app
-        .db()
-        .run(&cancel, move |client| {
+        .run(&cancel, move |client, state| {
             Box::pin(async move {
                 let tx = begin(client, state.db(), &[]).await?;
                 let allowed = catalog::allowed_schemas(&tx, state.config().allow_list()).await?;
@@ -117,8 +112,7 @@ pub async fn pg_list_tables(
                 })
             })
         })
-        .await
-        .map_err(|e| app.error(&e))?;
+        .await?;
     let mut body = String::new();
     for t in &list.tables {
         if t.row_estimate >= 0 && t.kind != "view" {
@@ -195,10 +189,8 @@ pub async fn pg_describe_table(
     #[ctx] cancel: CancellationToken,
 ) -> Result<Structured<TableDescription>, ToolError> {
     let _permit = app.admit(&who, &cancel).await?;
-    let state = app.clone();
     let described = app
-        .db()
-        .run(&cancel, move |client| {
+        .run(&cancel, move |client, state| {
             Box::pin(async move {
                 let tx = begin(client, state.db(), &[]).await?;
                 let allowed = catalog::allowed_schemas(&tx, state.config().allow_list()).await?;
@@ -221,8 +213,7 @@ pub async fn pg_describe_table(
                 })
             })
         })
-        .await
-        .map_err(|e| app.error(&e))?;
+        .await?;
     let text = describe_text(&described);
     Ok(Structured::new(described, text))
 }

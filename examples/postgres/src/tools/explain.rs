@@ -181,10 +181,8 @@ async fn explain_structured(
 ) -> Result<Structured<Explained>, ToolError> {
     let _permit = app.admit(who, cancel).await?;
     let (limit, _) = app.config().clamp_limit(limit);
-    let state = app.clone();
     let explained = app
-        .db()
-        .run(cancel, move |client| {
+        .run(cancel, move |client, state| {
             Box::pin(async move {
                 let tx = begin(client, state.db(), &[]).await?;
                 let allowed = catalog::allowed_schemas(&tx, state.config().allow_list()).await?;
@@ -199,8 +197,7 @@ async fn explain_structured(
                 Ok(explained(plan, analyze, sql))
             })
         })
-        .await
-        .map_err(|e| app.error(&e))?;
+        .await?;
     let text = explain_text(&explained);
     Ok(Structured::new(explained, text))
 }

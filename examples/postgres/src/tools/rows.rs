@@ -44,10 +44,8 @@ pub async fn pg_sample_rows(
     let _permit = app.admit(&who, &cancel).await?;
     let limit = usize::try_from(limit.unwrap_or(5).clamp(1, 20)).unwrap_or(5);
     let limit = limit.min(app.config().max_rows);
-    let state = app.clone();
     let (rows, what) = app
-        .db()
-        .run(&cancel, move |client| {
+        .run(&cancel, move |client, state| {
             Box::pin(async move {
                 let cfg = state.config();
                 let tx = begin(client, state.db(), &[]).await?;
@@ -130,8 +128,7 @@ pub async fn pg_sample_rows(
                 Ok((rows, rel.display()))
             })
         })
-        .await
-        .map_err(|e| app.error(&e))?;
+        .await?;
     let text = rows.text(&format!("Sample of {what}"));
     Ok(Structured::new(rows, text))
 }
@@ -187,16 +184,13 @@ pub async fn pg_query(
         schema, table, columns, filters, order_by, group_by, aggregates,
     );
     let (limit, lowered) = app.config().clamp_limit(limit);
-    let state = app.clone();
     let (mut rows, what) = app
-        .db()
-        .run(&cancel, move |client| {
+        .run(&cancel, move |client, state| {
             Box::pin(
                 async move { structured(client, &state, &spec, limit, cursor.as_deref()).await },
             )
         })
-        .await
-        .map_err(|e| app.error(&e))?;
+        .await?;
     if lowered {
         rows.notices.insert(
             0,
