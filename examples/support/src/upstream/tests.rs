@@ -38,6 +38,14 @@ impl Seen {
     }
 }
 
+/// `GET path` (with the request's default retries), which must fail.
+async fn get_err(up: &Upstream, path: &str) -> UpstreamError {
+    up.request(Method::GET, path)
+        .send()
+        .await
+        .expect_err("the route fails")
+}
+
 async fn route(
     State(seen): State<Seen>,
     Path(name): Path<String>,
@@ -197,19 +205,11 @@ async fn retry_reads_and_no_retry_override_the_method() {
 #[tokio::test]
 async fn attempts_are_capped() {
     let (up, seen) = upstream().await;
-    let e = up
-        .request(Method::GET, "limited")
-        .send()
-        .await
-        .expect_err("always 429");
+    let e = get_err(&up, "limited").await;
     assert!(matches!(e, UpstreamError::RateLimited { .. }), "{e:?}");
     assert_eq!(seen.calls("limited"), 3);
 
-    let e = up
-        .request(Method::GET, "unavailable")
-        .send()
-        .await
-        .expect_err("always 503");
+    let e = get_err(&up, "unavailable").await;
     assert_eq!(seen.calls("unavailable"), 3);
     assert_eq!(
         e.to_string(),
@@ -220,11 +220,7 @@ async fn attempts_are_capped() {
 #[tokio::test]
 async fn a_long_retry_after_fails_at_once() {
     let (up, seen) = upstream().await;
-    let e = up
-        .request(Method::GET, "limited-long")
-        .send()
-        .await
-        .expect_err("not waited for");
+    let e = get_err(&up, "limited-long").await;
     assert_eq!(seen.calls("limited-long"), 1);
     assert_eq!(
         e.to_string(),
@@ -239,11 +235,7 @@ async fn a_refused_connection_is_unavailable() {
     drop(listener);
     let base = url::Url::parse(&format!("http://{addr}/")).expect("url");
     let up = Upstream::new("Jira", base, config()).expect("client");
-    let e = up
-        .request(Method::GET, "rest/api/3/myself")
-        .send()
-        .await
-        .expect_err("nobody listens");
+    let e = get_err(&up, "rest/api/3/myself").await;
     assert_eq!(
         e.to_string(),
         "Jira is unavailable (connection refused); try again later"
@@ -254,31 +246,19 @@ async fn a_refused_connection_is_unavailable() {
 #[tokio::test]
 async fn other_statuses_carry_the_upstream_message() {
     let (up, seen) = upstream().await;
-    let e = up
-        .request(Method::GET, "bad")
-        .send()
-        .await
-        .expect_err("400");
+    let e = get_err(&up, "bad").await;
     assert_eq!(seen.calls("bad"), 1, "a 400 is not retried");
     assert_eq!(e.status(), Some(400));
     assert_eq!(
         e.to_string(),
         "Jira rejected the request (HTTP 400): summary: You must specify a summary of the issue."
     );
-    let e = up
-        .request(Method::GET, "forbidden")
-        .send()
-        .await
-        .expect_err("403");
+    let e = get_err(&up, "forbidden").await;
     assert_eq!(
         e.to_string(),
         "Jira denied permission (HTTP 403): plain words"
     );
-    let e = up
-        .request(Method::GET, "bad-gateway")
-        .send()
-        .await
-        .expect_err("502");
+    let e = get_err(&up, "bad-gateway").await;
     assert!(matches!(e, UpstreamError::Unavailable { .. }), "{e:?}");
     assert_eq!(seen.calls("bad-gateway"), 1);
 }
@@ -295,11 +275,7 @@ async fn bodies_are_json_text_or_null_and_bounded() {
         .expect("204");
     assert_eq!(empty.status, 204);
     assert_eq!(empty.body, Value::Null);
-    let e = up
-        .request(Method::GET, "big")
-        .send()
-        .await
-        .expect_err("too big");
+    let e = get_err(&up, "big").await;
     assert!(matches!(e, UpstreamError::Invalid { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
@@ -363,11 +339,7 @@ async fn an_attempt_times_out() {
         },
     )
     .expect("client");
-    let e = up
-        .request(Method::GET, "hang")
-        .send()
-        .await
-        .expect_err("timeout");
+    let e = get_err(&up, "hang").await;
     assert!(matches!(e, UpstreamError::Timeout { .. }), "{e:?}");
     assert_eq!(e.to_string(), "Confluence did not answer within 200 ms");
 }
