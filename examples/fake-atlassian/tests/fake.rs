@@ -1,6 +1,5 @@
 //! Black-box checks of the fake over plain HTTP: the shapes the Jira and Confluence examples and
 //! their end-to-end tests rely on.
-#![expect(clippy::too_many_lines, reason = "scenario tests read top to bottom")]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -80,6 +79,21 @@ impl Fake {
         self.call(method, path, Some(&basic("alice")), body).await
     }
 
+    /// `GET path` as alice.
+    async fn get(&self, path: &str) -> Answer {
+        self.alice(Method::GET, path, None).await
+    }
+
+    /// `POST path` with a JSON body as alice.
+    async fn post(&self, path: &str, body: Value) -> Answer {
+        self.alice(Method::POST, path, Some(body)).await
+    }
+
+    /// `PUT path` with a JSON body as alice.
+    async fn put(&self, path: &str, body: Value) -> Answer {
+        self.alice(Method::PUT, path, Some(body)).await
+    }
+
     async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
         self.call(method, &format!("/__fake/{path}"), None, body)
             .await
@@ -117,9 +131,7 @@ async fn search_paginates_45_eng_issues_20_20_5() {
         if let Some(t) = &token {
             body["nextPageToken"] = json!(t);
         }
-        let page = fake
-            .alice(Method::POST, "/rest/api/3/search/jql", Some(body))
-            .await;
+        let page = fake.post("/rest/api/3/search/jql", body).await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.get("total").is_none() && page.body.get("startAt").is_none());
         let issues = page.body["issues"].as_array().expect("issues");
@@ -147,13 +159,7 @@ async fn search_paginates_45_eng_issues_20_20_5() {
     assert_eq!(keys.len(), 45);
 
     // Without fields only ids come back; GET works too; maxResults defaults to 50.
-    let ids = fake
-        .alice(
-            Method::GET,
-            "/rest/api/3/search/jql?jql=project%3DENG",
-            None,
-        )
-        .await;
+    let ids = fake.get("/rest/api/3/search/jql?jql=project%3DENG").await;
     let issues = ids.body["issues"].as_array().expect("issues");
     assert_eq!(issues.len(), 45);
     assert_eq!(issues[0], json!({"id": "10045"}));
@@ -176,11 +182,7 @@ async fn search_paginates_45_eng_issues_20_20_5() {
 async fn jql_errors_use_jiras_words() {
     let fake = start().await;
     let unbounded = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/search/jql",
-            Some(json!({"jql": "ORDER BY created"})),
-        )
+        .post("/rest/api/3/search/jql", json!({"jql": "ORDER BY created"}))
         .await;
     assert_eq!(unbounded.status, 400);
     assert_eq!(
@@ -188,11 +190,7 @@ async fn jql_errors_use_jiras_words() {
         json!({"errorMessages": ["Unbounded JQL queries are not allowed here. Please add a search restriction to your query."], "errors": {}})
     );
     let bad_field = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/search/jql",
-            Some(json!({"jql": "sprintt = 3"})),
-        )
+        .post("/rest/api/3/search/jql", json!({"jql": "sprintt = 3"}))
         .await;
     assert_eq!(bad_field.status, 400);
     assert_eq!(
@@ -200,7 +198,7 @@ async fn jql_errors_use_jiras_words() {
         vec!["Field 'sprintt' does not exist or you do not have permission to view it."]
     );
     for path in ["/rest/api/3/search?jql=project%3DENG", "/rest/api/2/search"] {
-        let gone = fake.alice(Method::GET, path, None).await;
+        let gone = fake.get(path).await;
         assert_eq!(gone.status, 410);
         assert_eq!(
             error_messages(&gone.body),
@@ -210,10 +208,9 @@ async fn jql_errors_use_jiras_words() {
         );
     }
     let count = fake
-        .alice(
-            Method::POST,
+        .post(
             "/rest/api/3/search/approximate-count",
-            Some(json!({"jql": "project = HR"})),
+            json!({"jql": "project = HR"}),
         )
         .await;
     assert_eq!(count.body, json!({"count": 3}));
@@ -246,7 +243,7 @@ async fn authentication_and_both_url_styles() {
     assert_eq!(info.status, 200);
     assert_eq!(info.body["deploymentType"], "Cloud");
 
-    let site = fake.alice(Method::GET, "/rest/api/3/myself", None).await;
+    let site = fake.get("/rest/api/3/myself").await;
     assert_eq!(site.status, 200);
     assert_eq!(site.body["accountId"], ALICE_ID);
     assert_eq!(site.body["emailAddress"], "alice@example.com");
@@ -285,20 +282,11 @@ async fn authentication_and_both_url_styles() {
     fake.admin(Method::POST, "config", Some(json!({"anonymous": true})))
         .await;
     let search = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/search/jql",
-            Some(json!({"jql": "project = ENG"})),
-        )
+        .post("/rest/api/3/search/jql", json!({"jql": "project = ENG"}))
         .await;
     assert_eq!(search.status, 200);
     assert_eq!(search.body, json!({"issues": [], "isLast": true}));
-    assert_eq!(
-        fake.alice(Method::GET, "/rest/api/3/myself", None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(fake.get("/rest/api/3/myself").await.status, 401);
 
     let log = fake.log().await;
     let scoped_entry = log
@@ -321,11 +309,7 @@ async fn authentication_and_both_url_styles() {
 async fn create_edit_and_validation() {
     let fake = start().await;
     let invalid = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/issue",
-            Some(json!({"fields": {"project": {"key": "NOPE"}, "issuetype": {"name": "Bug"}, "summary": "x"}})),
-        )
+        .post("/rest/api/3/issue", json!({"fields": {"project": {"key": "NOPE"}, "issuetype": {"name": "Bug"}, "summary": "x"}}))
         .await;
     assert_eq!(invalid.status, 400);
     assert_eq!(
@@ -334,11 +318,7 @@ async fn create_edit_and_validation() {
     );
 
     let plain = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/issue",
-            Some(json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Bug"}, "summary": "x", "description": "plain"}})),
-        )
+        .post("/rest/api/3/issue", json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Bug"}, "summary": "x", "description": "plain"}}))
         .await;
     assert_eq!(
         plain.body["errors"]["description"],
@@ -346,11 +326,7 @@ async fn create_edit_and_validation() {
     );
 
     let req_missing = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/issue",
-            Some(json!({"fields": {"project": {"key": "REQ"}, "issuetype": {"id": "10001"}, "summary": "Need a laptop"}})),
-        )
+        .post("/rest/api/3/issue", json!({"fields": {"project": {"key": "REQ"}, "issuetype": {"id": "10001"}, "summary": "Need a laptop"}}))
         .await;
     assert_eq!(req_missing.status, 400);
     assert_eq!(
@@ -358,11 +334,7 @@ async fn create_edit_and_validation() {
         json!({"errorMessages": [], "errors": {"customfield_10020": "Sprint is required."}})
     );
     let meta = fake
-        .alice(
-            Method::GET,
-            "/rest/api/3/issue/createmeta/REQ/issuetypes/10001",
-            None,
-        )
+        .get("/rest/api/3/issue/createmeta/REQ/issuetypes/10001")
         .await;
     let sprint = meta.body["fields"]
         .as_array()
@@ -386,11 +358,7 @@ async fn create_edit_and_validation() {
     let description = json!({"type": "doc", "version": 1, "content": [
         {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "Repro"}]}]});
     let created = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/issue",
-            Some(json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Bug"}, "summary": "Login fails on Safari", "description": description, "labels": ["mcp"], "priority": {"name": "High"}}})),
-        )
+        .post("/rest/api/3/issue", json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Bug"}, "summary": "Login fails on Safari", "description": description, "labels": ["mcp"], "priority": {"name": "High"}}}))
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     assert_eq!(created.body["key"], "ENG-46");
@@ -402,20 +370,12 @@ async fn create_edit_and_validation() {
     );
 
     let edit = fake
-        .alice(
-            Method::PUT,
-            "/rest/api/3/issue/ENG-46",
-            Some(json!({"fields": {"summary": "New summary"}, "update": {"labels": [{"add": "triaged"}, {"remove": "mcp"}]}})),
-        )
+        .put("/rest/api/3/issue/ENG-46", json!({"fields": {"summary": "New summary"}, "update": {"labels": [{"add": "triaged"}, {"remove": "mcp"}]}}))
         .await;
     assert_eq!(edit.status, 204);
     assert_eq!(edit.body, Value::Null);
     let issue = fake
-        .alice(
-            Method::GET,
-            "/rest/api/3/issue/ENG-46?fields=summary,labels,description,reporter",
-            None,
-        )
+        .get("/rest/api/3/issue/ENG-46?fields=summary,labels,description,reporter")
         .await;
     assert_eq!(issue.body["fields"]["summary"], "New summary");
     assert_eq!(issue.body["fields"]["labels"], json!(["triaged"]));
@@ -423,9 +383,7 @@ async fn create_edit_and_validation() {
     assert_eq!(issue.body["fields"]["reporter"]["accountId"], ALICE_ID);
     assert!(issue.body["fields"].get("status").is_none());
 
-    let missing = fake
-        .alice(Method::GET, "/rest/api/3/issue/ENG-999", None)
-        .await;
+    let missing = fake.get("/rest/api/3/issue/ENG-999").await;
     assert_eq!(missing.status, 404);
     assert_eq!(
         error_messages(&missing.body),
@@ -437,11 +395,7 @@ async fn create_edit_and_validation() {
 async fn transitions_and_comments() {
     let fake = start().await;
     let list = fake
-        .alice(
-            Method::GET,
-            "/rest/api/3/issue/ENG-2/transitions?expand=transitions.fields",
-            None,
-        )
+        .get("/rest/api/3/issue/ENG-2/transitions?expand=transitions.fields")
         .await;
     let transitions = list.body["transitions"].as_array().expect("transitions");
     let names: Vec<&str> = transitions
@@ -452,10 +406,9 @@ async fn transitions_and_comments() {
     assert_eq!(transitions[2]["fields"]["resolution"]["required"], true);
 
     let no_resolution = fake
-        .alice(
-            Method::POST,
+        .post(
             "/rest/api/3/issue/ENG-2/transitions",
-            Some(json!({"transition": {"id": "31"}})),
+            json!({"transition": {"id": "31"}}),
         )
         .await;
     assert_eq!(no_resolution.status, 400);
@@ -464,10 +417,9 @@ async fn transitions_and_comments() {
         json!({"errorMessages": [], "errors": {"resolution": "Resolution is required."}})
     );
     let invalid = fake
-        .alice(
-            Method::POST,
+        .post(
             "/rest/api/3/issue/ENG-2/transitions",
-            Some(json!({"transition": {"id": "99"}})),
+            json!({"transition": {"id": "99"}}),
         )
         .await;
     assert_eq!(
@@ -475,19 +427,14 @@ async fn transitions_and_comments() {
         vec!["Transition id '99' is not valid for this issue."]
     );
     let done = fake
-        .alice(
-            Method::POST,
+        .post(
             "/rest/api/3/issue/ENG-2/transitions",
-            Some(json!({"transition": {"id": "31"}, "fields": {"resolution": {"name": "Done"}}})),
+            json!({"transition": {"id": "31"}, "fields": {"resolution": {"name": "Done"}}}),
         )
         .await;
     assert_eq!(done.status, 204);
     let issue = fake
-        .alice(
-            Method::GET,
-            "/rest/api/3/issue/ENG-2?fields=status,resolution",
-            None,
-        )
+        .get("/rest/api/3/issue/ENG-2?fields=status,resolution")
         .await;
     assert_eq!(issue.body["fields"]["status"]["name"], "Done");
     assert_eq!(issue.body["fields"]["resolution"]["name"], "Done");
@@ -504,10 +451,9 @@ async fn transitions_and_comments() {
     assert_eq!(by_bob.status, 201);
     assert_eq!(by_bob.body["author"]["accountId"], BOB_ID);
     let nested = fake
-        .alice(
-            Method::POST,
+        .post(
             "/rest/api/3/issue/ENG-2/comment",
-            Some(json!({"comment": {"body": body}})),
+            json!({"comment": {"body": body}}),
         )
         .await;
     assert_eq!(nested.status, 400);
@@ -515,25 +461,20 @@ async fn transitions_and_comments() {
         nested.body["errors"]["comment"],
         "Comment body can not be empty!"
     );
-    let comments = fake
-        .alice(Method::GET, "/rest/api/3/issue/ENG-2/comment", None)
-        .await;
+    let comments = fake.get("/rest/api/3/issue/ENG-2/comment").await;
     assert_eq!(comments.body["total"], 1);
 
     // ENG-1 is the large issue: 200 000-char description, 100 comments (20 in search).
-    let big = fake
-        .alice(Method::GET, "/rest/api/3/issue/ENG-1", None)
-        .await;
+    let big = fake.get("/rest/api/3/issue/ENG-1").await;
     let text = big.body["fields"]["description"]["content"][0]["content"][0]["text"]
         .as_str()
         .expect("text");
     assert_eq!(text.chars().count(), 200_000);
     assert_eq!(big.body["fields"]["comment"]["total"], 100);
     let searched = fake
-        .alice(
-            Method::POST,
+        .post(
             "/rest/api/3/search/jql",
-            Some(json!({"jql": "key = ENG-1", "fields": ["comment"]})),
+            json!({"jql": "key = ENG-1", "fields": ["comment"]}),
         )
         .await;
     assert_eq!(
@@ -571,9 +512,7 @@ async fn faults_answer_once_with_retry_after() {
         limited.body,
         json!({"errorMessages": ["Rate limit exceeded."], "errors": {}})
     );
-    let ok = fake
-        .alice(Method::POST, "/rest/api/3/search/jql", Some(body))
-        .await;
+    let ok = fake.post("/rest/api/3/search/jql", body).await;
     assert_eq!(ok.status, 200);
     let statuses: Vec<Value> = fake
         .log()
@@ -591,20 +530,10 @@ async fn faults_answer_once_with_retry_after() {
     )
     .await;
     for _ in 0..3 {
-        assert_eq!(
-            fake.alice(Method::GET, "/rest/api/3/myself", None)
-                .await
-                .status,
-            503
-        );
+        assert_eq!(fake.get("/rest/api/3/myself").await.status, 503);
     }
     fake.admin(Method::POST, "reset", None).await;
-    assert_eq!(
-        fake.alice(Method::GET, "/rest/api/3/myself", None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(fake.get("/rest/api/3/myself").await.status, 200);
     assert_eq!(fake.log().await.len(), 1);
     let stats = fake.admin(Method::GET, "stats", None).await;
     assert_eq!(stats.body["in_flight"], 0);
@@ -616,11 +545,7 @@ async fn eventual_consistency_and_reconcile() {
     fake.admin(Method::POST, "config", Some(json!({"search_delay": 2})))
         .await;
     let created = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/issue",
-            Some(json!({"fields": {"project": {"key": "HR"}, "issuetype": {"name": "Task"}, "summary": "Onboard Mia"}})),
-        )
+        .post("/rest/api/3/issue", json!({"fields": {"project": {"key": "HR"}, "issuetype": {"name": "Task"}, "summary": "Onboard Mia"}}))
         .await;
     let id: u64 = created.body["id"]
         .as_str()
@@ -630,10 +555,9 @@ async fn eventual_consistency_and_reconcile() {
         let fake = &fake;
         async move {
             let page = fake
-                .alice(
-                    Method::POST,
+                .post(
                     "/rest/api/3/search/jql",
-                    Some(json!({"jql": "project = HR", "reconcileIssues": reconcile})),
+                    json!({"jql": "project = HR", "reconcileIssues": reconcile}),
                 )
                 .await;
             page.body["issues"].as_array().map_or(0, Vec::len)
@@ -652,11 +576,7 @@ async fn eventual_consistency_and_reconcile() {
 async fn confluence_pages_versions_and_conflicts() {
     let fake = start().await;
     let page = fake
-        .alice(
-            Method::GET,
-            "/wiki/api/v2/pages/65541?body-format=storage",
-            None,
-        )
+        .get("/wiki/api/v2/pages/65541?body-format=storage")
         .await;
     assert_eq!(page.status, 200);
     assert_eq!(page.body["title"], "Runbook: login outage");
@@ -683,11 +603,7 @@ async fn confluence_pages_versions_and_conflicts() {
                "version": {"number": number, "message": "Updated via MCP"}})
     };
     let stale = fake
-        .alice(
-            Method::PUT,
-            "/wiki/api/v2/pages/65541",
-            Some(update(8, "<p>mine</p>")),
-        )
+        .put("/wiki/api/v2/pages/65541", update(8, "<p>mine</p>"))
         .await;
     assert_eq!(stale.status, 409);
     assert_eq!(
@@ -720,16 +636,12 @@ async fn confluence_pages_versions_and_conflicts() {
     // Create under a parent; a duplicate title in the space is refused.
     let create = json!({"spaceId": "98306", "status": "current", "title": "Incident 2026-11-22", "parentId": "65541",
                         "body": {"representation": "storage", "value": "<p>Summary</p>"}});
-    let created = fake
-        .alice(Method::POST, "/wiki/api/v2/pages", Some(create.clone()))
-        .await;
+    let created = fake.post("/wiki/api/v2/pages", create.clone()).await;
     assert_eq!(created.status, 200, "{}", created.body);
     assert_eq!(created.body["version"]["number"], 1);
     assert_eq!(created.body["authorId"], ALICE_ID);
     assert_eq!(created.body["parentId"], "65541");
-    let duplicate = fake
-        .alice(Method::POST, "/wiki/api/v2/pages", Some(create))
-        .await;
+    let duplicate = fake.post("/wiki/api/v2/pages", create).await;
     assert_eq!(duplicate.status, 400);
     assert!(
         duplicate.body["errors"][0]["title"]
@@ -737,17 +649,11 @@ async fn confluence_pages_versions_and_conflicts() {
             .is_some_and(|t| t.starts_with("A page with this title already exists"))
     );
     let markdown = fake
-        .alice(
-            Method::POST,
-            "/wiki/api/v2/pages",
-            Some(json!({"spaceId": "98306", "title": "Md", "body": {"representation": "markdown", "value": "# x"}})),
-        )
+        .post("/wiki/api/v2/pages", json!({"spaceId": "98306", "title": "Md", "body": {"representation": "markdown", "value": "# x"}}))
         .await;
     assert_eq!(markdown.status, 400);
 
-    let missing = fake
-        .alice(Method::GET, "/wiki/api/v2/pages/99999", None)
-        .await;
+    let missing = fake.get("/wiki/api/v2/pages/99999").await;
     assert_eq!(missing.status, 404);
     assert_eq!(
         missing.body,
@@ -760,11 +666,7 @@ async fn confluence_pages_versions_and_conflicts() {
     assert_eq!(anonymous.body["errors"][0]["status"], 401);
 
     let comment = fake
-        .alice(
-            Method::POST,
-            "/wiki/api/v2/footer-comments",
-            Some(json!({"pageId": "65541", "body": {"representation": "storage", "value": "<p>LGTM</p>"}})),
-        )
+        .post("/wiki/api/v2/footer-comments", json!({"pageId": "65541", "body": {"representation": "storage", "value": "<p>LGTM</p>"}}))
         .await;
     assert_eq!(comment.status, 201);
     assert_eq!(comment.body["version"]["authorId"], ALICE_ID);
@@ -774,23 +676,19 @@ async fn confluence_pages_versions_and_conflicts() {
 #[tokio::test]
 async fn confluence_lists_page_with_cursors() {
     let fake = start().await;
-    let first = fake
-        .alice(Method::GET, "/wiki/api/v2/spaces?limit=1", None)
-        .await;
+    let first = fake.get("/wiki/api/v2/spaces?limit=1").await;
     assert_eq!(first.body["results"][0]["key"], "ENG");
     assert_eq!(first.body["results"][0]["homepageId"], "65537");
     let next = first.body["_links"]["next"].as_str().expect("next");
     assert!(next.starts_with("/wiki/api/v2/spaces?") && next.contains("cursor="));
     let link = first.headers["link"].to_str().expect("link");
     assert!(link.starts_with(&format!("<{next}>; rel=\"next\"")));
-    let second = fake.alice(Method::GET, next, None).await;
+    let second = fake.get(next).await;
     assert_eq!(second.body["results"][0]["key"], "HR");
     assert!(second.body["_links"].get("next").is_none());
     assert!(second.headers.get("link").is_none());
 
-    let by_key = fake
-        .alice(Method::GET, "/wiki/api/v2/spaces?keys=HR", None)
-        .await;
+    let by_key = fake.get("/wiki/api/v2/spaces?keys=HR").await;
     assert_eq!(by_key.body["results"].as_array().map(Vec::len), Some(1));
     assert_eq!(by_key.body["results"][0]["id"], "98307");
 
@@ -798,7 +696,7 @@ async fn confluence_lists_page_with_cursors() {
     let mut ids = Vec::new();
     let mut path = "/wiki/api/v2/pages/65537/children?limit=25".to_owned();
     loop {
-        let page = fake.alice(Method::GET, &path, None).await;
+        let page = fake.get(&path).await;
         for child in page.body["results"].as_array().expect("results") {
             ids.push(child["id"].as_str().expect("id").to_owned());
         }
@@ -821,7 +719,7 @@ async fn cql_search_pages_through_30_hits_with_highlights() {
     let mut ids = Vec::new();
     let mut pages = 0;
     loop {
-        let page = fake.alice(Method::GET, &path, None).await;
+        let page = fake.get(&path).await;
         assert_eq!(page.status, 200, "{}", page.body);
         pages += 1;
         assert_eq!(page.body["totalSize"], 30);
@@ -859,36 +757,24 @@ async fn cql_search_pages_through_30_hits_with_highlights() {
 
     // The runbook also mentions login; escaped quotes stay one literal.
     let login = fake
-        .alice(
-            Method::GET,
-            &format!(
-                "/ex/confluence/{CLOUD}/wiki/rest/api/search?{}",
-                url_encode(&[("cql", "text ~ \"login\"")])
-            ),
-            None,
-        )
+        .get(&format!(
+            "/ex/confluence/{CLOUD}/wiki/rest/api/search?{}",
+            url_encode(&[("cql", "text ~ \"login\"")])
+        ))
         .await;
     assert_eq!(login.body["totalSize"], 31);
     let escaped = fake
-        .alice(
-            Method::GET,
-            &format!(
-                "/wiki/rest/api/search?{}",
-                url_encode(&[("cql", r#"siteSearch ~ "login \"outage\" AND x""#)])
-            ),
-            None,
-        )
+        .get(&format!(
+            "/wiki/rest/api/search?{}",
+            url_encode(&[("cql", r#"siteSearch ~ "login \"outage\" AND x""#)])
+        ))
         .await;
     assert_eq!(escaped.status, 200);
     let bad = fake
-        .alice(
-            Method::GET,
-            &format!(
-                "/wiki/rest/api/search?{}",
-                url_encode(&[("cql", "label = x")])
-            ),
-            None,
-        )
+        .get(&format!(
+            "/wiki/rest/api/search?{}",
+            url_encode(&[("cql", "label = x")])
+        ))
         .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["statusCode"], 400);
@@ -912,10 +798,10 @@ async fn latency_is_counted_in_flight_and_reset_restores_everything() {
         json!({"anonymous": false, "search_delay": 0, "latency_ms": 300})
     );
     let (a, b, c, d) = tokio::join!(
-        fake.alice(Method::GET, "/rest/api/3/myself", None),
-        fake.alice(Method::GET, "/rest/api/3/myself", None),
-        fake.alice(Method::GET, "/rest/api/3/myself", None),
-        fake.alice(Method::GET, "/rest/api/3/myself", None),
+        fake.get("/rest/api/3/myself"),
+        fake.get("/rest/api/3/myself"),
+        fake.get("/rest/api/3/myself"),
+        fake.get("/rest/api/3/myself"),
     );
     assert!([a.status, b.status, c.status, d.status] == [200; 4]);
     let stats = fake.admin(Method::GET, "stats", None).await;
@@ -928,11 +814,7 @@ async fn latency_is_counted_in_flight_and_reset_restores_everything() {
 
     // Writes change state; reset reseeds it and clears config, log and stats.
     let created = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/issue",
-            Some(json!({"fields": {"project": {"key": "HR"}, "issuetype": {"name": "Task"}, "summary": "Temp"}})),
-        )
+        .post("/rest/api/3/issue", json!({"fields": {"project": {"key": "HR"}, "issuetype": {"name": "Task"}, "summary": "Temp"}}))
         .await;
     assert_eq!(created.body["key"], "HR-4");
     let raw = fake.admin(Method::GET, "jira/issues/HR-4", None).await;
@@ -954,11 +836,7 @@ async fn latency_is_counted_in_flight_and_reset_restores_everything() {
     );
     assert!(fake.log().await.is_empty());
     let key_missing = fake
-        .alice(
-            Method::POST,
-            "/rest/api/3/search/jql",
-            Some(json!({"jql": "key = ENG-999"})),
-        )
+        .post("/rest/api/3/search/jql", json!({"jql": "key = ENG-999"}))
         .await;
     assert_eq!(
         error_messages(&key_missing.body),

@@ -282,11 +282,7 @@ fn apply_update(
 
 /// `POST /rest/api/3/issue` → `201 {"id","key","self"}`.
 pub(super) fn create(store: &mut Store, req: &Req) -> Reply {
-    let body = match object_body(req) {
-        Ok(b) => b,
-        Err(reply) => return reply,
-    };
-    let (fields, update) = match field_maps(body) {
+    let (fields, update) = match object_body(req).and_then(field_maps) {
         Ok(maps) => maps,
         Err(reply) => return reply,
     };
@@ -384,11 +380,7 @@ pub(super) fn edit(store: &mut Store, req: &Req, key: &str) -> Reply {
     let Some(index) = store.jira.issue_index(key) else {
         return issue_not_found();
     };
-    let body = match object_body(req) {
-        Ok(b) => b,
-        Err(reply) => return reply,
-    };
-    let (fields, update) = match field_maps(body) {
+    let (fields, update) = match object_body(req).and_then(field_maps) {
         Ok(maps) => maps,
         Err(reply) => return reply,
     };
